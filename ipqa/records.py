@@ -117,6 +117,17 @@ class Clause:
     def path_text(self) -> str:
         return " › ".join(self.path)
 
+    @property
+    def clean_text(self) -> str:
+        """The clause text with injected spam cut out: what is indexed and quoted in answers. ``text`` stays
+        verbatim for the record."""
+        spans = [(f.start, f.end) for f in self.flags if f.kind == "spam" and f.start is not None]
+        if not spans:
+            return self.text
+        from ipqa.text import remove_spans
+
+        return remove_spans(self.text, spans, offset=self.start)
+
     def to_dict(self) -> dict:
         return {
             "clause_id": self.clause_id,

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Set up ipqa in a virtual environment (.venv): the CPU build of torch first, then ipqa itself.
+#   bash scripts/setup.sh          # for running the app / CLI
+#   bash scripts/setup.sh --test   # also the test tools and Chromium for the browser test
+# Installing torch first matters: sentence-transformers with no torch present pulls several GB of CUDA wheels.
+# IPQA_TORCH_INDEX may name a pip index that serves CPU-only torch wheels (PyTorch publishes one); without it,
+# pip takes torch==2.13.0 from wherever pip is configured to look.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv=${IPQA_VENV:-.venv}
+python=${PYTHON:-python3}
+
+[ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
+pip=("$venv/bin/python" -m pip --disable-pip-version-check)
+
+if ! "$venv/bin/python" -c "import torch" 2>/dev/null; then
+  echo "ipqa setup: installing torch 2.13.0 (CPU)…" >&2
+  if [ -n "${IPQA_TORCH_INDEX:-}" ]; then
+    "${pip[@]}" install -q "torch==2.13.0" --index-url "$IPQA_TORCH_INDEX"
+  else
+    "${pip[@]}" install -q "torch==2.13.0"
+  fi
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  echo "ipqa setup: installing ipqa with test tools…" >&2
+  "${pip[@]}" install -q -e ".[test]"
+  bash scripts/install_browser.sh || echo "ipqa setup: Chromium could not be installed; the browser test will skip" >&2
+else
+  echo "ipqa setup: installing ipqa…" >&2
+  "${pip[@]}" install -q -e .
+fi
