@@ -172,10 +172,13 @@ class Citation:
     end: int
     sha256: str
     source: str
+    # The name of the text the clause belongs to, without 关于印发…的通知 wrappers: what a reference cites.
+    short_title: str = ""
 
     def reference(self) -> str:
-        """A citation a person can paste into a report: 《title》path."""
-        return f"《{self.title or self.doc_id}》" + "".join(self.labels)
+        """A citation a person can paste into a report: 《short title》path, e.g. 《泰安市“十四五”知识产权保护和
+        运用规划》二、（四）2. (the full title when no short title is known)."""
+        return f"《{self.short_title or self.title or self.doc_id}》" + "".join(self.labels)
 
     def to_dict(self) -> dict:
         d = asdict(self)

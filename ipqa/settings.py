@@ -21,6 +21,7 @@ class Settings:
     depth: int = 100  # candidates taken from each retriever before fusing (pyserini's k0)
     exact_search_limit: int = 300_000  # above this many clauses faiss uses an HNSW index
     encode_batch_size: int = 32
+    tokenizer: str = "words+bigrams"  # ipqa.tokenize.MODES; words+bigrams measured best on the dev set
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -1,0 +1,166 @@
+"""The ``index/`` folder on disk: plain files, a manifest with checksums, and an atomic swap on build.
+
+Layout (no pickle anywhere)::
+
+    manifest.json      format version, ipqa version, settings, model, per-document sha256, counts, checksums
+    documents.jsonl    one Document per line (metadata, text, flags, excluded spans)
+    clauses.jsonl      one Clause per line, plus ``key`` (sha256 of its indexed text) for incremental rebuilds
+    tokens.npy         uint32 token ids of every clause, concatenated; tokens.offsets.npy (n+1 int64);
+    tokens.vocab.json  the token strings, so a rebuild reuses unchanged clauses' tokens without jieba
+    vectors.npy        (n, dim) float32 clause embeddings, when semantic search is on
+    bm25/ dense/       the lexical and dense retrievers' own plain files
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ipqa.records import Clause, Departments, Document, Flag, Metadata
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+
+
+class IndexLoadError(Exception):
+    """The index folder cannot be used; ``str(exc)`` names the problem and what to do."""
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --- records <-> JSON lines ---------------------------------------------------------------------------------
+
+
+def document_to_dict(doc: Document) -> dict:
+    return {"doc_id": doc.doc_id, "source": doc.source, "sha256": doc.sha256, "encoding": doc.encoding,
+            "meta": {k: v for k, v in doc.meta.__dict__.items()}, "flags": [f.to_dict() for f in doc.flags],
+            "excluded": [list(span) for span in doc.excluded], "text": doc.text}
+
+
+def document_from_dict(d: dict) -> Document:
+    return Document(doc_id=d["doc_id"], source=d["source"], sha256=d["sha256"], text=d["text"],
+                    meta=Metadata(**d.get("meta", {})), flags=tuple(Flag(**f) for f in d.get("flags", [])),
+                    excluded=tuple(tuple(s) for s in d.get("excluded", [])), encoding=d.get("encoding", "utf-8"))
+
+
+def clause_from_dict(d: dict) -> Clause:
+    deps = d.get("departments") or {}
+    return Clause(clause_id=d["clause_id"], doc_id=d["doc_id"], label=d["label"], path=tuple(d["path"]),
+                  text=d["text"], start=d["start"], end=d["end"],
+                  departments=Departments(lead=tuple(deps.get("lead", ())), support=tuple(deps.get("support", ()))),
+                  flags=tuple(Flag(**f) for f in d.get("flags", [])), labels=tuple(d.get("labels", ())))
+
+
+def write_jsonl(path: Path, rows) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+# --- tokens as plain arrays ----------------------------------------------------------------------------------
+
+
+def save_tokens(folder: Path, token_lists: list[list[str]]) -> list[str]:
+    vocab: dict[str, int] = {}
+    ids: list[int] = []
+    offsets = np.zeros(len(token_lists) + 1, dtype=np.int64)
+    for i, tokens in enumerate(token_lists):
+        ids.extend(vocab.setdefault(t, len(vocab)) for t in tokens)
+        offsets[i + 1] = len(ids)
+    np.save(folder / "tokens.npy", np.asarray(ids, dtype=np.uint32), allow_pickle=False)
+    np.save(folder / "tokens.offsets.npy", offsets, allow_pickle=False)
+    (folder / "tokens.vocab.json").write_text(json.dumps(list(vocab), ensure_ascii=False), encoding="utf-8")
+    return ["tokens.npy", "tokens.offsets.npy", "tokens.vocab.json"]
+
+
+def load_tokens(folder: Path) -> list[list[str]]:
+    ids = np.load(folder / "tokens.npy", allow_pickle=False)
+    offsets = np.load(folder / "tokens.offsets.npy", allow_pickle=False)
+    vocab = np.asarray(json.loads((folder / "tokens.vocab.json").read_text(encoding="utf-8")), dtype=object)
+    words = vocab[ids] if len(ids) else np.zeros(0, dtype=object)
+    return [words[offsets[i]:offsets[i + 1]].tolist() for i in range(len(offsets) - 1)]
+
+
+# --- manifest, verification, swap ----------------------------------------------------------------------------
+
+
+def checksums(folder: Path, files: list[str]) -> dict[str, str]:
+    return {name: sha256_file(folder / name) for name in sorted(files)}
+
+
+def write_manifest(folder: Path, manifest: dict) -> None:
+    (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def read_manifest(folder: Path, verify: bool = True) -> dict:
+    """The manifest of a complete index, else IndexLoadError naming the file at fault and what to do."""
+    rebuild = f"run `ipqa build --index {folder}` to rebuild it"
+    if not folder.is_dir():
+        raise IndexLoadError(f"no index at {folder}: run `ipqa build` first")
+    path = folder / MANIFEST
+    if not path.is_file():
+        raise IndexLoadError(f"{folder} has no {MANIFEST} (a build was interrupted or this is not an index); {rebuild}")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise IndexLoadError(f"{path} is not valid JSON ({exc}); {rebuild}") from None
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexLoadError(f"{path} has index format {manifest.get('format_version')!r}, this ipqa reads format "
+                             f"{FORMAT_VERSION}; {rebuild}")
+    if verify:
+        for name, expected in manifest.get("checksums", {}).items():
+            file = folder / name
+            if not file.is_file():
+                raise IndexLoadError(f"index file {file} is missing; {rebuild}")
+            if sha256_file(file) != expected:
+                raise IndexLoadError(f"index file {file} does not match its checksum in {MANIFEST} (changed or "
+                                     f"half-written); {rebuild}")
+    return manifest
+
+
+def temp_sibling(index_dir: Path) -> Path:
+    """A fresh folder next to ``index_dir`` (same file system, so the final rename is atomic)."""
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = index_dir.parent / f".{index_dir.name}.building-{os.getpid()}-{int(time.time() * 1000)}"
+    tmp.mkdir()
+    return tmp
+
+
+def swap_in(new: Path, index_dir: Path) -> None:
+    """Replace ``index_dir`` by ``new``: old → backup, new → index, drop backup; on failure the old one stays."""
+    backup = None
+    if index_dir.exists():
+        backup = index_dir.parent / f".{index_dir.name}.old-{os.getpid()}-{int(time.time() * 1000)}"
+        os.replace(index_dir, backup)
+    try:
+        os.replace(new, index_dir)
+    except OSError:
+        if backup is not None:
+            os.replace(backup, index_dir)
+        raise
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)

@@ -1,0 +1,106 @@
+"""The lexical tokenizer both the index and the query use: normalise, jieba with the IP-policy dictionary,
+question-word stopwords and punctuation dropped, plus character bigrams of the CJK runs.
+
+Why bigrams as well as words: jieba cuts the same phrase differently in a question and in a clause
+("质押金额" vs "质押 金额", place names glued to nouns), and a word-only index then misses. Bigrams of the
+kept text recover those matches while whole words still reward exact terms (measured on the dev set, see
+README figures). The mode is a build setting saved in the manifest, so query and index always agree.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from functools import lru_cache
+from importlib import resources
+
+from ipqa.text import normalise
+
+log = logging.getLogger(__name__)
+
+MODES = ("words", "words+bigrams", "search")
+DEFAULT_MODE = "words+bigrams"
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# A token worth indexing holds a letter, digit or CJK character; pure punctuation/symbols/emoji are dropped.
+_WORDLIKE = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_lock = threading.Lock()
+
+
+def _data_path(name: str):
+    return resources.files("ipqa") / "data" / name
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Question words and function words that carry no topic (谁, 哪个, 什么, 如何, 的 …)."""
+    text = _data_path("stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    """One jieba.Tokenizer per process with the shipped domain dictionary; the global jieba stays untouched."""
+    with _lock:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        tk = jieba.Tokenizer()
+        tk.initialize()
+        with resources.as_file(_data_path("userdict.txt")) as path:
+            tk.load_userdict(str(path))
+        log.debug("jieba initialised with the ipqa domain dictionary")
+        return tk
+
+
+def tokenizer_signature(mode: str) -> str:
+    """Identifies everything that decides the tokens (mode, dictionary, stopwords, jieba version): an index built
+    with another signature cannot reuse its stored tokens."""
+    import hashlib
+
+    import jieba
+
+    digest = hashlib.sha256()
+    for name in ("userdict.txt", "stopwords.txt"):
+        digest.update(_data_path(name).read_bytes())
+    return f"{mode}:jieba-{jieba.__version__}:{digest.hexdigest()[:16]}"
+
+
+def _words(text: str, mode: str) -> list[str]:
+    tk = _jieba()
+    cut = tk.cut_for_search(text, HMM=True) if mode == "search" else tk.cut(text, HMM=True)
+    return [w.strip().lower() for w in cut]
+
+
+def _bigrams(runs: list[str]) -> list[str]:
+    out = []
+    for run in runs:
+        out.extend(run[i:i + 2] for i in range(len(run) - 1))
+    return out
+
+
+def tokenize(text: str, mode: str = DEFAULT_MODE) -> list[str]:
+    """Search terms of ``text``: normalised (NFKC, t2s, whitespace), cut by jieba with the domain dictionary,
+    stopwords and punctuation dropped; in ``words+bigrams`` mode also the CJK character bigrams of each run of
+    kept words (a dropped stopword or punctuation mark ends a run, so no bigram spans it)."""
+    if mode not in MODES:
+        raise ValueError(f"unknown tokenizer mode {mode!r}; choose one of {', '.join(MODES)}")
+    stop = stopwords()
+    tokens: list[str] = []
+    runs: list[str] = []
+    run: list[str] = []
+    for word in _words(normalise(text), mode):
+        keep = bool(word) and word not in stop and _WORDLIKE.search(word) is not None
+        if keep:
+            tokens.append(word)
+        if keep and _CJK.fullmatch(word[0]) and all(_CJK.fullmatch(ch) for ch in word):
+            run.append(word)
+        elif run:
+            runs.append("".join(run))
+            run = []
+    if run:
+        runs.append("".join(run))
+    if mode == "words+bigrams":
+        tokens.extend(_bigrams(runs))
+    return tokens
