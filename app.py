@@ -26,8 +26,8 @@ HERE = Path(__file__).resolve().parent
 INDEX_DIR = HERE / os.environ.get("IPQA_INDEX", "index")
 CORPUS = [HERE / p for p in os.environ.get("IPQA_CORPUS", "corpus").split(os.pathsep) if p]
 MODEL = os.environ.get("IPQA_MODEL")  # unset: the default model; "": keyword search only
-EXAMPLES = ["谁负责知识产权质押融资？", "邹城市知识产权质押融资登记金额要达到多少？", "植物新品种保护行政执法由哪些部门负责？",
-            "如何加强地理标志保护？"]
+EXAMPLES = ["谁负责知识产权质押融资？", "邹城市知识产权质押融资登记金额要达到多少？",
+            "植物新品种保护行政执法由哪些部门负责？", "如何加强地理标志保护？"]
 ALL = "全部"
 FILTER_KEYS = {"f_region", "f_level", "f_issuer", "f_type", "f_validity", "f_years", "f_docs"}
 
@@ -107,7 +107,7 @@ def show_filters(opts: ui.FilterOptions) -> Filters:
     sb = st.sidebar
     sb.subheader("筛选")
     region = sb.selectbox("地区", [ALL, *opts.regions], key="f_region")
-    level = sb.selectbox("层级", [ALL, *opts.levels], key="f_level", format_func=lambda v: present.LEVEL_LABELS.get(v, v))
+    level = sb.selectbox("层级", [ALL, *opts.levels], key="f_level", format_func=present.level_label)
     issuer = sb.selectbox("发布机关", [ALL, *opts.issuers], key="f_issuer")
     doc_type = sb.selectbox("文件类型", [ALL, *opts.doc_types], key="f_type")
     validity = sb.selectbox("有效性", [ALL, *opts.validities], key="f_validity")
@@ -208,7 +208,8 @@ def show_card(rank: int, hit, citation, doc, terms, script: Script, answer) -> N
         for warning in card.warnings:
             st.warning(md_escape(warning), icon="⚠️")
         left, right = st.columns([1, 3])
-        left.button("打开原文", key=f"open_hit_{rank}", on_click=go, kwargs=open_args(card.doc_id, card.clause_id, answer))
+        args = open_args(card.doc_id, card.clause_id, answer)
+        left.button("打开原文", key=f"open_hit_{rank}", on_click=go, kwargs=args)
         with right.expander("复制引用"):
             st.code(citation_text(citation), language=None, wrap_lines=True)
 
@@ -283,7 +284,8 @@ def main() -> None:
         st.session_state[key] = st.session_state[key]
     st.sidebar.button("问答检索", key="nav_ask", on_click=go, kwargs={"q": st.query_params.get("q", "")})
     st.sidebar.button("语料与数据质量", key="nav_corpus", on_click=go, kwargs={"page": "corpus"})
-    script = st.sidebar.radio("文字", list(present.SCRIPT_LABELS), key="script", format_func=present.SCRIPT_LABELS.get, horizontal=True)
+    labels = present.SCRIPT_LABELS
+    script = st.sidebar.radio("文字", list(labels), key="script", format_func=labels.get, horizontal=True)
     params = st.query_params
     if params.get("page") == "corpus":
         show_corpus(loaded)

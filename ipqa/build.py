@@ -16,7 +16,7 @@ from ipqa import store
 from ipqa.lexical import Lexical
 from ipqa.settings import Settings
 from ipqa.text import normalise
-from ipqa.tokenize import tokenize, tokenizer_signature
+from ipqa.tokenize import tokenize_normalised, tokenizer_signature
 
 log = logging.getLogger(__name__)
 
@@ -69,41 +69,92 @@ def index_state(roots: Sequence[Path], index_dir: Path) -> tuple[str, list[str]]
     return ("stale" if problems else "fresh"), problems
 
 
-def _previous(index_dir: Path, settings: Settings) -> tuple[dict, dict]:
-    """Tokens and vectors of the existing index keyed by indexed-text sha256, where still valid to reuse."""
+def split_signature(settings: Settings) -> str:
+    """Identifies the code and settings that turn files into clauses: the ipqa sources and the clause length.
+    Only an index with the same signature may hand its clauses of unchanged documents to a rebuild."""
+    import hashlib
+
+    digest = hashlib.sha256(str(settings.max_clause_chars).encode())
+    for path in sorted(Path(ipqa.__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _previous(index_dir: Path, settings: Settings) -> tuple[dict, list[str], dict, dict]:
+    """From the existing index, where still valid to reuse: token-id slices and vocabulary, vectors (both keyed by
+    the sha256 of each clause's indexed text), and per doc_id its Document, clauses and keys."""
     try:
         manifest = store.read_manifest(index_dir)
     except store.IndexLoadError as exc:
         log.info("nothing to reuse: %s", exc)
-        return {}, {}
-    keys = [row["key"] for row in store.read_jsonl(index_dir / "clauses.jsonl")]
-    tokens, vectors = {}, {}
+        return {}, [], {}, {}
+    rows = store.read_jsonl(index_dir / "clauses.jsonl")
+    keys = [row["key"] for row in rows]
+    slices, vocab, vectors, split = {}, [], {}, {}
+    if manifest.get("split") == split_signature(settings):
+        split = {d["doc_id"]: (store.document_from_dict(d), [], []) for d in store.read_jsonl(index_dir / "documents.jsonl")}
+        for row in rows:
+            _, old_clauses, old_keys = split[row["doc_id"]]
+            old_clauses.append(store.clause_from_dict(row))
+            old_keys.append(row["key"])
     if manifest.get("tokenizer") == tokenizer_signature(settings.tokenizer):
-        tokens = dict(zip(keys, store.load_tokens(index_dir)))
+        vocab, ids, offsets = store.load_tokens(index_dir)
+        slices = {key: ids[offsets[i]:offsets[i + 1]] for i, key in enumerate(keys)}
     dense = manifest.get("dense", {})
     if dense.get("status") == "on" and dense.get("model") == settings.model:
         from ipqa.dense import DenseIndex
 
         old = DenseIndex.load(index_dir / "dense").vectors()
         vectors = dict(zip(keys, old))
-    return tokens, vectors
+    return slices, vocab, vectors, split
+
+
+def _token_table(text_of: Callable[[int], str], keys: list[str], slices: dict, vocab: list[str], mode: str):
+    """(vocab, ids, offsets, reused count): unchanged clauses keep their stored token ids, the rest are cut now.
+    Tokens no clause uses any more are dropped from the vocabulary."""
+    import numpy as np
+
+    index = {t: i for i, t in enumerate(vocab)}
+    todo = [i for i, key in enumerate(keys) if key not in slices]
+    parts = [slices.get(key) for key in keys]
+    for i, tokens in zip(todo, _tokenize_all([text_of(i) for i in todo], mode)):
+        parts[i] = np.fromiter((index.setdefault(t, len(index)) for t in tokens), dtype=np.int64, count=len(tokens))
+    vocab = list(index)
+    offsets = np.zeros(len(parts) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(p) for p in parts])
+    ids = np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
+    used = np.bincount(ids, minlength=len(vocab)) > 0
+    if not used.all():
+        remap = np.cumsum(used) - 1
+        ids, vocab = remap[ids], [t for t, keep in zip(vocab, used) if keep]
+    return vocab, ids, offsets, len(keys) - len(todo)
+
+
+def _joined_tokens(text: str, mode: str) -> str:
+    # One string per clause crosses the process boundary instead of a list of hundreds of small strings
+    # (pickling those cost more than the tokenizing). Tokens never hold a line break: normalise() collapsed them.
+    return "\n".join(tokenize_normalised(text, mode))
 
 
 def _tokenize_all(texts: list[str], mode: str) -> list[list[str]]:
+    """Tokens of already-normalised texts; large batches are spread over the CPU cores."""
     if len(texts) < PARALLEL_MIN:
-        return [tokenize(t, mode) for t in texts]
+        return [tokenize_normalised(t, mode) for t in texts]
     import multiprocessing as mp
     import os
     from concurrent.futures import ProcessPoolExecutor
     from functools import partial
 
     workers = max(1, min(os.cpu_count() or 1, 8))
+    tokenize_normalised("", mode)  # load jieba here once; the forked workers inherit it
     # fork: workers inherit the loaded modules; each initialises jieba once.
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-        return list(pool.map(partial(tokenize, mode=mode), texts, chunksize=500))
+        joined = pool.map(partial(_joined_tokens, mode=mode), texts, chunksize=500)
+        return [j.split("\n") if j else [] for j in joined]
 
 
-def _embed(texts: list[str], keys: list[str], old: dict, settings: Settings, progress: Progress | None):
+def _embed(text_of: Callable[[int], str], keys: list[str], old: dict, settings: Settings,
+           progress: Progress | None):
     """(vectors or None, dense status reason, reused count, encoded count)."""
     import numpy as np
 
@@ -117,17 +168,17 @@ def _embed(texts: list[str], keys: list[str], old: dict, settings: Settings, pro
         log.warning("semantic search off: %s", exc)
         return None, str(exc), 0, 0
     todo = [i for i, key in enumerate(keys) if key not in old or len(old[key]) != encoder.dim]
-    vectors = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    vectors = np.zeros((len(keys), encoder.dim), dtype=np.float32)
     for i, key in enumerate(keys):
         if key in old and len(old[key]) == encoder.dim:
             vectors[i] = old[key]
     step = max(settings.encode_batch_size * 8, 1)
     for done in range(0, len(todo), step):
         part = todo[done:done + step]
-        vectors[part] = encoder.encode_passages([texts[i] for i in part], batch_size=settings.encode_batch_size)
+        vectors[part] = encoder.encode_passages([text_of(i) for i in part], batch_size=settings.encode_batch_size)
         if progress:
             progress("encode", min(done + step, len(todo)), len(todo))
-    return (vectors, encoder.dim), "", len(texts) - len(todo), len(todo)
+    return (vectors, encoder.dim), "", len(keys) - len(todo), len(todo)
 
 
 def build_index(roots: Sequence[Path], index_dir: Path, settings: Settings,
@@ -141,28 +192,36 @@ def build_index(roots: Sequence[Path], index_dir: Path, settings: Settings,
     roots, index_dir = [Path(r) for r in roots], Path(index_dir)
     files = source_files(roots)
     read = read_corpus(roots)
-    docs, clauses = [], []
+    slices, old_vocab, old_vectors, old_split = _previous(index_dir, settings)
+    docs, clauses, keys, texts = [], [], [], []
     for i, doc in enumerate(read.documents):
         docs.append(doc)
-        clauses.extend((doc, c) for c in split_clauses(doc, settings.max_clause_chars))
+        previous = old_split.get(doc.doc_id)
+        if previous is not None and previous[0] == doc:  # same text, metadata and flags: same clauses
+            clauses.extend((doc, c) for c in previous[1])
+            keys.extend(previous[2])
+            texts.extend([None] * len(previous[1]))
+        else:
+            for clause in split_clauses(doc, settings.max_clause_chars):
+                clauses.append((doc, clause))
+                texts.append(indexed_text(doc, clause))
+                keys.append(store.sha256_text(texts[-1]))
         if progress:
             progress("split", i + 1, len(read.documents))
-    texts = [indexed_text(doc, c) for doc, c in clauses]
-    keys = [store.sha256_text(t) for t in texts]
-    old_tokens, old_vectors = _previous(index_dir, settings)
 
-    todo = [i for i, key in enumerate(keys) if key not in old_tokens]
-    fresh = _tokenize_all([texts[i] for i in todo], settings.tokenizer)
-    tokens = [old_tokens.get(key) for key in keys]
-    for i, toks in zip(todo, fresh):
-        tokens[i] = toks
+    def text_of(i: int) -> str:
+        if texts[i] is None:
+            texts[i] = indexed_text(*clauses[i])
+        return texts[i]
+
+    table = _token_table(text_of, keys, slices, old_vocab, settings.tokenizer)
     if progress:
-        progress("tokenize", len(texts), len(texts))
-    embedded, reason, reused, encoded = _embed(texts, keys, old_vectors, settings, progress)
+        progress("tokenize", len(keys), len(keys))
+    embedded, reason, reused, encoded = _embed(text_of, keys, old_vectors, settings, progress)
 
     tmp = store.temp_sibling(index_dir)
     try:
-        written = _write(tmp, settings, roots, files, read, docs, clauses, keys, tokens, embedded, reason)
+        written = _write(tmp, settings, roots, files, read, docs, clauses, keys, table[:3], embedded, reason)
         if progress:
             progress("write", 1, 1)
         store.swap_in(tmp, index_dir)
@@ -173,7 +232,7 @@ def build_index(roots: Sequence[Path], index_dir: Path, settings: Settings,
         raise
     report = BuildReport(documents=len(docs), clauses=len(clauses), skipped=list(read.skipped),
                          reused_embeddings=reused, encoded=encoded, dense_status=reason,
-                         seconds=time.perf_counter() - began, reused_tokens=len(texts) - len(todo))
+                         seconds=time.perf_counter() - began, reused_tokens=table[3])
     log.info("built %s: %d files, %s", index_dir, len(written), report)
     return report
 
@@ -182,8 +241,9 @@ def _write(folder: Path, settings: Settings, roots, files, read, docs, clauses, 
     written = ["documents.jsonl", "clauses.jsonl"]
     store.write_jsonl(folder / "documents.jsonl", (store.document_to_dict(d) for d in docs))
     store.write_jsonl(folder / "clauses.jsonl", (dict(c.to_dict(), key=k) for (_, c), k in zip(clauses, keys)))
-    written += store.save_tokens(folder, tokens)
-    written += Lexical.build(tokens, settings.bm25_k1, settings.bm25_b).save(folder)
+    vocab, ids, offsets = tokens
+    written += store.save_tokens(folder, vocab, ids, offsets)
+    written += Lexical.build_from_ids(ids, offsets, vocab, settings.bm25_k1, settings.bm25_b).save(folder)
     dense = {"status": "off", "reason": reason, "model": settings.model}
     if embedded is not None:
         from ipqa.dense import DenseIndex
@@ -201,7 +261,7 @@ def _write(folder: Path, settings: Settings, roots, files, read, docs, clauses, 
     manifest = {
         "format_version": store.FORMAT_VERSION, "ipqa_version": ipqa.__version__,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "settings": settings.to_dict(),
-        "tokenizer": tokenizer_signature(settings.tokenizer), "dense": dense,
+        "tokenizer": tokenizer_signature(settings.tokenizer), "split": split_signature(settings), "dense": dense,
         "counts": {"documents": len(docs), "clauses": len(clauses), "skipped": len(read.skipped)},
         "documents": {d.doc_id: {"sha256": d.sha256, "source": d.source, "clauses": per_doc.get(d.doc_id, 0)}
                       for d in docs},

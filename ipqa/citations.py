@@ -83,8 +83,8 @@ def citation_for(index, clause: Clause, quote_start: int, quote_end: int) -> Cit
 
 def display(text: str) -> str:
     """A quote as it reads in an answer sentence: line breaks from web extraction ("疫情防\\n\\n控") closed up,
-    other whitespace runs collapsed. Only whitespace changes; every other character is the source's."""
-    return _WS.sub(" ", _WS_LINE.sub("", text)).strip()
+    other whitespace runs collapsed, the control characters answers use as citation marks dropped."""
+    return _WS.sub(" ", _WS_LINE.sub("", text)).strip().replace("\x02", "").replace("\x03", "")
 
 
 def unit_display(unit: str) -> str:

@@ -1,7 +1,7 @@
 """Web page chrome and injected spam → excluded spans and flags, working line by line.
 
-Boilerplate is recognised by vocabulary classes, not by exact strings: share/print/QR widgets, ICP and 公网安备
-registrations, site footers (主办/承办/版权/联系我们/copyright notices), reading counters, 解读/图解/视频 link
+Boilerplate is recognised by vocabulary classes, not by exact strings: breadcrumbs, share/print/QR widgets,
+ICP and 公网安备 registrations, site footers (主办/承办/版权/联系我们/copyright notices), reading counters, 解读/图解/视频 link
 lines and "来源: … 发布日期: …" bylines (whose 来源 names the publishing site). Once a strong boilerplate line
 opens a page's trailing footer, the short sentence-less lines after it (slogans such as "发现数据的价值") are
 footer too. 附件 lines are document text and are never boilerplate.
@@ -20,6 +20,7 @@ from ipqa.text import to_simplified
 _SEP = r"\s*[:：]\s*"
 # Each pattern is searched in the NFKC, simplified form of a short line.
 BOILERPLATE = {
+    "navigation": re.compile(r"^(当前位置|您现在的位置|你现在的位置|您的位置|你的位置|所在位置)\s*[:：]|^首页\s*[>›»/＞]"),
     "share": re.compile(r"扫一扫|(扫描|扫码).{0,8}(打开|关注|阅读|分享|下载)|(手机|移动端)(打开|浏览|阅读)当前页"
                         r"|^分享(到)?(\s*[:：].{0,20})?$|^【?(打印|关闭)(本页|窗口|此页)?】?$"
                         r"|字体\s*[:：]?\s*[【\[]?\s*大\s*中\s*小|^【?(收藏|返回顶部|返回首页|打印本页)】?$"
@@ -41,14 +42,14 @@ _ATTACHMENT = re.compile(r"^附件")
 _NUMBERED = re.compile(r"^(第[一二三四五六七八九十百零〇\d]+[条章节]|[（(]?[一二三四五六七八九十\d]+[)）、.．])")
 _SENTENCE = re.compile(r"[。；！？]")
 _NOT_HANZI = re.compile(r"[^\u4e00-\u9fff]+")
-# Every boilerplate pattern contains one of these characters: lines without any are skipped before the costly
+# Every boilerplate pattern contains one of these words: lines without any are skipped before the costly
 # normalisation (simplified-script text only; a traditional text's lines are all converted and checked).
-_TRIGGER = re.compile(r"扫一扫|扫描|扫码|手机|分享|打印|关闭|字体|收藏|返回|icp|公网安备|标识码|识别码|备案|主办|承办|协办"
+_TRIGGER = re.compile(r"扫一扫|扫描|扫码|手机|移动端|隐私|分享|打印|关闭|字体|收藏|返回|icp|公网安备|标识码|识别码|备案|主办|承办|协办"
                       r"|主管|技术支持|维护|联系我们|版权|copyright|©|\(c\)|本站|网站|声明|内容保障|阅读|浏览|访问|点击"
-                      r"|解读|图解|视频|(链接|文件|来源|作者|编辑|日期|时间)\s*[:：]", re.IGNORECASE)
+                      r"|解读|图解|视频|首页|位置|(链接|文件|来源|作者|编辑|日期|时间)\s*[:：]", re.IGNORECASE)
 SHORT_LINE = 100  # boilerplate lines are short; long lines are never inspected (and never cost a conversion)
 FOOTER_SLOGAN = 20  # after a footer opens, sentence-less lines up to this length are footer too
-TAIL_LINES = 15  # a trailing footer opens within this many non-empty lines of the end
+TAIL_LINES = 15  # a trailing footer run is at most this many non-empty lines
 TRADITIONAL_SHARE = 0.02  # share of hanzi that OpenCC changes above which a text is traditional script
 
 

@@ -12,6 +12,7 @@ from ipqa.citations import blocked_in_clause, display, quote_span, short_title, 
 from ipqa.extract import Span, dates, figures, fold, overlap, phrases, rank_spans, sentences, unit_of
 
 MAX_CLAUSES = 6  # relevant clauses a composer reads
+MAX_UNNAMED = 3  # documents listed as covering a task without naming a unit
 MAX_LINES = 3  # figure / date / sentence lines in an answer
 LONG_SENTENCE = 240  # a longer sentence is narrowed to the phrases around its best phrase
 _DUTY = re.compile(r"负责|牵头|主管|承担|归口|设在|职责|组织实施")
@@ -36,8 +37,13 @@ def _score(ctx, focus: list[str], text: str) -> float:
     return overlap(focus, folded) + 0.25 * overlap(ctx.terms, folded)
 
 
+# Composers mark citations with control characters that no display text holds; ``answer.renumber`` turns them
+# into [1], [2] in reading order. A quote may itself contain "[2019]" (国发[2019]8号), which is not a citation.
+MARK = re.compile("\x02(\\d+)\x03")
+
+
 def _refs(numbers) -> str:
-    return "".join(f"[{n}]" for n in dict.fromkeys(numbers))
+    return "".join(f"\x02{n}\x03" for n in dict.fromkeys(numbers))
 
 
 def _cite_span(ctx, clause, span: Span) -> int | None:
@@ -54,7 +60,7 @@ def _line(ctx, clause, span: Span) -> str | None:
     if n is None:
         return None
     quote = display(ctx.citations[n - 1].quote)
-    return f"《{short_title(ctx.index.document(clause.doc_id))}》：{quote}[{n}]"
+    return f"《{short_title(ctx.index.document(clause.doc_id))}》：{quote}{_refs([n])}"
 
 
 def _join(text: str, a: Span, b: Span) -> Span:
@@ -90,6 +96,8 @@ def _marked_lines(ctx, relevant, finder, extend, bonus) -> list[str]:
             if not found:
                 continue
             sent = _sentence_of(sents, p)
+            if not _score(ctx, focus, sent.text):
+                continue  # a figure in a sentence that shares nothing with the question answers nothing
             span = extend(clause.text, phrs, i, sent)
             score = _score(ctx, focus, span.text) + 0.5 * _score(ctx, focus, sent.text) + bonus(found) - 0.05 * rank
             if best is None or score > best[0]:
@@ -186,6 +194,7 @@ def who_lines(ctx, relevant) -> list[str]:
     "未明确责任单位" — never a guess."""
     named: dict[str, dict] = {}  # doc_id → {Departments: [citation numbers]}
     duty: list[str] = []
+    duty_docs: set[str] = set()
     unnamed: dict[str, list[int]] = {}
     for hit, _cov in relevant[:MAX_CLAUSES]:
         clause, blocked = hit.clause, blocked_in_clause(hit.clause)
@@ -198,6 +207,7 @@ def who_lines(ctx, relevant) -> list[str]:
         duties = [s for s in rank_spans(sentences(clause.text, blocked), ctx.terms) if _DUTY.search(fold(s.text).text)]
         if duties and duties[0].score >= 0.5 and (line := _line(ctx, clause, duties[0])):
             duty.append(line)
+            duty_docs.add(clause.doc_id)
         elif clause.doc_id not in named:
             best = rank_spans(sentences(clause.text, blocked), ctx.terms)[:1]
             n = _cite_span(ctx, clause, best[0]) if best else None
@@ -206,7 +216,7 @@ def who_lines(ctx, relevant) -> list[str]:
     if not named and not duty:
         # No matching clause names a unit: say so, citing the best sentences rather than guessing one.
         lines = fact_lines(ctx, relevant)
-        refs = _refs(int(m) for line in lines for m in re.findall(r"\[(\d+)\]", line))
+        refs = _refs(int(m) for line in lines for m in MARK.findall(line))
         return lines + [f"以上条款均未明确责任单位{refs}。"] if lines else []
     lines = []
     for doc_id, groups in named.items():
@@ -214,9 +224,8 @@ def who_lines(ctx, relevant) -> list[str]:
                          for deps, ns in groups.items())
         lines.append(f"《{short_title(ctx.index.document(doc_id))}》：{parts}。")
     lines.extend(duty)
-    for doc_id, ns in unnamed.items():
-        if doc_id not in named:
-            lines.append(f"《{short_title(ctx.index.document(doc_id))}》也涉及此事项，但未明确责任单位{_refs(ns)}。")
+    for doc_id, ns in [(d, ns) for d, ns in unnamed.items() if d not in named and d not in duty_docs][:MAX_UNNAMED]:
+        lines.append(f"《{short_title(ctx.index.document(doc_id))}》也涉及此事项，但未明确责任单位{_refs(ns)}。")
     return lines
 
 

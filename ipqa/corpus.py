@@ -59,7 +59,7 @@ def _sort_key(pair: tuple[Path, Path]) -> tuple[str, str]:
 
 def find_files(roots: Sequence[Path]) -> list[tuple[Path, Path]]:
     """``(root, file)`` for every readable-format file under the roots, sorted; sidecars and hidden files out."""
-    return sorted(((r, p) for r, p in _walk(roots) if p.suffix.lower() in SUFFIXES), key=_sort_key)
+    return sorted({(r, p) for r, p in _walk(roots) if p.suffix.lower() in SUFFIXES}, key=_sort_key)
 
 
 def doc_id_for(path: Path, root: Path) -> str:
@@ -91,6 +91,8 @@ def read_document(path: Path, root: Path) -> Document:
     flags = list(cleaned.flags) + list(found.flags)
     if extracted.note:
         flags.append(Flag("format_mismatch", extracted.note))
+    if "replaced" in extracted.encoding:
+        flags.append(Flag("decoding", f"decoded as {extracted.encoding}; damaged bytes show as U+FFFD"))
     meta, problems = sidecars.apply(found.meta, path, root)
     flags.extend(Flag("sidecar", problem) for problem in problems)
     excluded = tuple(sorted(set(cleaned.excluded) | set(found.excluded)))
@@ -122,7 +124,7 @@ def read_corpus(roots: Sequence[Path]) -> CorpusRead:
     documents: list[Document] = []
     skipped: list[Skipped] = []
     seen: dict[str, str] = {}
-    for root, path in sorted(_walk(roots), key=_sort_key):
+    for root, path in sorted(set(_walk(roots)), key=_sort_key):  # a root given twice is read once
         suffix = path.suffix.lower()
         if suffix not in SUFFIXES:
             skipped.append(Skipped(str(path), f"unsupported format {suffix or '(no extension)'}"))
@@ -136,6 +138,11 @@ def read_corpus(roots: Sequence[Path]) -> CorpusRead:
         except UnreadableFile as exc:
             log.warning("skipped %s: %s", path, exc)
             skipped.append(Skipped(str(path), str(exc)))
+            continue
+        except Exception as exc:  # one odd file must not stop a build; the bug is reported
+            log.exception("internal error reading %s", path)
+            skipped.append(Skipped(str(path), f"internal error while reading ({type(exc).__name__}: {exc}); "
+                                              "please report it with the file"))
             continue
         seen[doc_id] = str(path)
         documents.append(document)

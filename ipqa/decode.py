@@ -129,6 +129,17 @@ def _normalizer_guesses(data: bytes) -> list[str]:
     return [r.encoding for r in results][:3]
 
 
+def _lossy_utf8(data: bytes) -> tuple[str, str] | None:
+    """UTF-8 with a few damaged sequences (a page cut mid-character, a stray byte): the damage is replaced by
+    U+FFFD and named in the encoding label, so a single bad byte does not cost the whole document."""
+    text = data.decode("utf-8", errors="replace")
+    damaged = len(re.findall("\ufffd+", text))  # one damaged spot can yield several replacement characters
+    if damaged > max(3, len(text) // 500) or plausibility(text) < CONVINCING:
+        return None
+    _check_text(text, "utf-8")
+    return text, f"utf-8 ({damaged} invalid byte sequence(s) replaced)"
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Decode file bytes into text; returns ``(text, encoding)``. A BOM is stripped so offsets count only the
     document's characters; nothing else is changed (``\\r\\n`` stays). Raises UnreadableFile for empty,
@@ -155,10 +166,15 @@ def decode(data: bytes) -> tuple[str, str]:
         _check_text(text, "utf-8")
         return text, "utf-8"
     candidates = _candidates(data)
+    if not candidates or candidates[0][0] < CONVINCING:
+        lossy = _lossy_utf8(data)
+        if lossy is not None:
+            return lossy
     if candidates and candidates[0][0] >= 0.8:
         score, encoding, text = candidates[0]
         log.debug("decoded as %s (plausibility %.3f)", encoding, score)
         _check_text(text, encoding)
         return text, "big5" if encoding == "cp950" else encoding
-    tried = ", ".join(f"{e} {s:.0%}" for s, e, _ in candidates[:3]) or "none decodes"
-    raise UnreadableFile(f"cannot decode: not UTF-8, UTF-16, GB18030/GBK or Big5 text ({tried} plausible)")
+    tried = ", ".join(f"as {e} only {s:.0%} of characters are plausible" for s, e, _ in candidates[:2])
+    raise UnreadableFile("cannot decode: not UTF-8, UTF-16, GB18030/GBK or Big5 text"
+                         + (f" ({tried})" if tried else " (no encoding decodes it without errors)"))

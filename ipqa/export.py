@@ -91,7 +91,7 @@ def to_markdown(question: str, answer: Answer | None, results: Sequence[tuple[Hi
     parts += ["## 检索结果", ""]
     for i, (hit, c) in enumerate(results, 1):
         meta = "；".join(_md(p) for p in (c.issuer, c.doc_number, c.date) if p)
-        parts += [f"### {i}. {_md(c.reference())}", "", f"{meta}" if meta else "", f"条款路径：{_md(' › '.join(c.path))}", "",
+        parts += [f"### {i}. {_md(c.reference())}", "", meta, f"条款路径：{_md(' › '.join(c.path))}", "",
                   _quote_block(c.quote), "",
                   f"`{c.clause_id}` · 字符 {c.start}–{c.end} · sha256 `{c.sha256}` · 融合得分 {hit.score:.4f}", ""]
     return "\n".join(parts).rstrip() + "\n"

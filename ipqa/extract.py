@@ -50,6 +50,7 @@ _DATE = re.compile(
 )
 # Question years ("2020年") count double when a phrase repeats them: the year pins the figure asked for.
 _YEAR_TERM = re.compile(rf"^{_YEAR}$")
+_CJK_TERM = re.compile(r"^[\u3400-\u9fff]+$")
 
 
 @dataclass(frozen=True)
@@ -107,21 +108,23 @@ def fold(text: str, blocked: tuple[tuple[int, int], ...] = ()) -> Folded:
 
 
 def _pieces(text: str, blocked, splitter: re.Pattern) -> tuple[Folded, list[tuple[int, int]]]:
-    """Folded-text spans between separators (separators kept with the piece before them, marks dropped)."""
+    """Folded-text spans between separators (separators kept with the piece before them, marks dropped).
+    A blocked span's mark always ends a piece, wherever it falls among the separators."""
     f = fold(text, tuple(blocked))
-    spans, start = [], 0
-    for m in splitter.finditer(f.text):
-        spans.append((start, m.end()))
-        start = m.end()
-    spans.append((start, len(f.text)))
-    clean = []
-    for a, b in spans:
-        while a < b and f.text[a] in _MARKS:
-            a += 1
-        while b > a and f.text[b - 1] in _MARKS:
-            b -= 1
-        if b > a:
-            clean.append((a, b))
+    clean, seg_start = [], 0
+    for segment in f.text.split(_BOUNDARY):
+        start = 0
+        bounds = [m.end() for m in splitter.finditer(segment)] + [len(segment)]
+        for end in bounds:
+            a, b = seg_start + start, seg_start + end
+            while a < b and f.text[a] in _MARKS:
+                a += 1
+            while b > a and f.text[b - 1] in _MARKS:
+                b -= 1
+            if b > a:
+                clean.append((a, b))
+            start = end
+        seg_start += len(segment) + 1
     return f, clean
 
 
@@ -170,8 +173,8 @@ def term_score(term: str, folded: str) -> float:
     character bigrams (question and clause cut compounds differently: 贯标认证 vs 贯标…认证)."""
     if term in folded:
         return 1.0
-    if len(term) < 3:
-        return 0.0
+    if len(term) < 3 or not _CJK_TERM.match(term):
+        return 0.0  # numbers and Latin words match whole or not at all: "2020" is not half of "2024"
     grams = [term[i:i + 2] for i in range(len(term) - 1)]
     return sum(g in folded for g in grams) / len(grams)
 

@@ -23,7 +23,7 @@ KEYS = {
 }
 INFO_END = "<!-- INFO END -->"
 _MD_TITLE = re.compile(r"^#\s+(.+?)\s*$", re.MULTILINE)
-HEAD_WINDOW = 3  # a key-value header starts within this many non-empty lines of the top
+HEAD_WINDOW = 8  # a key-value header starts within this many non-empty lines of the top (after breadcrumbs)
 MIN_KEYS = 3  # fewer distinct keys is a byline, not a header
 
 
@@ -39,7 +39,7 @@ class Header:
 
 # A key may be written with spaces between its characters; lines are matched in simplified script.
 _KEY = re.compile("(?:" + "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(KEYS, key=len, reverse=True))
-                  + r")\s*[:：]")
+                  + r")(?:\s*[:：]|\t)")  # "key: value", or key and value in adjacent table cells
 
 
 def _canonical(key: str) -> str:

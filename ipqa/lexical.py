@@ -66,6 +66,8 @@ class Lexical:
         model = bm25s.BM25(k1=k1, b=b, method="atire", idf_method="lucene")
         model.scores = {"data": data, "indices": doc.astype(np.int32), "indptr": indptr, "num_docs": n_docs}
         model.vocab_dict = {t: i for i, t in enumerate(vocab)}
+        model.nonoccurrence_array = None  # only BM25L/BM25+ use it
+        model.unique_token_ids_set = set(model.vocab_dict.values())
         return cls(model)
 
     def __len__(self) -> int:

@@ -24,7 +24,8 @@ _SEAL = re.compile(r"^[（(].{2,40}(代章|印章|盖章)[)）]$|^[（(]此件.{
 _DOC_NUMBER = re.compile(r"^(?P<prefix>[\u4e00-\u9fff]{1,15})(?P<open>[〔\[［(（【]?)\s*(?P<year>(?:19|20)\d{2})\s*"
                          r"(?P<close>[〕\]］)）】]?)\s*第?(?P<num>\d{1,4})\s*[号號]$")
 _ISSUER_IN_TITLE = re.compile(r"^(?P<body>.{2,40}?(?:人民政府|办公室|办公厅|委员会|领导小组|局|厅|部|院))关于")
-VALIDITY = {"0": "有效", "1": "失效", "有效": "有效", "失效": "失效", "废止": "失效", "现行有效": "有效"}
+# Site-specific numeric codes (有 效 性: 0) are kept as written: what 0 means is not stated in the text.
+VALIDITY = {"有效": "有效", "失效": "失效", "废止": "失效", "现行有效": "有效"}
 HEAD_LINES = 25  # doc numbers, titles and signatures are looked for in the opening lines
 
 

@@ -29,7 +29,8 @@ _UNIT = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:自治州|自治县|自治旗)|[\u
 _NATIONAL = re.compile(r"^(国务院|全国人民代表大会|全国人大|中共中央|中央|国家|中华人民共和国|最高人民法院|最高人民检察院|"
                        r"工业和信息化部|财政部|商务部|科学技术部|教育部|公安部|司法部|农业农村部|人力资源和社会保障部|"
                        r"生态环境部|交通运输部|海关总署|国家知识产权局)")
-_NOT_PLACE = ("人民", "政府", "办公", "委员", "管理", "监督", "知识", "市场", "地区")  # organ words, not place names
+# Organ words, and functional zones (园区, 开发区, 高新区) that are not administrative divisions.
+_NOT_PLACE = ("人民", "政府", "办公", "委员", "管理", "监督", "知识", "市场", "园", "开发", "高新", "保税", "自贸")
 _COUNTY_ADDRESSEES = re.compile(r"^各(乡镇|镇|乡|街道)")
 _PREFECTURE_ADDRESSEES = re.compile(r"^各(县|区|县市区|县（市、区）|县\(市、区\)|市、县|县、市、区)")
 

@@ -175,6 +175,10 @@ def flag_messages(flags: Iterable[Flag], kinds: str = "all") -> list[str]:
     return out
 
 
+def level_label(level: str) -> str:
+    return LEVEL_LABELS.get(level, level)
+
+
 def meta_line(meta: Metadata) -> str:
     """发布机关 · 发文字号 · 日期 · 地区 · 层级, leaving out the fields that are unknown."""
     parts = [meta.issuer, meta.doc_number, meta.date, meta.region, LEVEL_LABELS.get(meta.level, meta.level)]

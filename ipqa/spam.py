@@ -6,7 +6,7 @@ never enough. A finding needs one of:
 - a line that is mostly spam vocabulary (density; e.g. a trailing obscene fragment),
 - a phrase around a spam term that recurs verbatim several times while its surroundings vary (a paste-over:
   "0.1元入场捕鱼" ×9 where "关于" stood), carrying at least two spam signals (terms or a price like "0.1元"),
-- a tight cluster of three or more distinct spam terms inside a sentence.
+- a tight cluster of three or more distinct spam terms inside a sentence, or of two right after a price.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ VOCABULARY = {
     "gambling": ("捕鱼", "棋牌", "娱乐城", "彩票", "百家乐", "真人娱乐", "真人视讯", "真人荷官", "老虎机", "入场",
                  "下注", "充值送", "博彩", "赌场", "时时彩", "六合彩", "北京赛车", "体育投注", "电子游艺", "开户送",
                  "注册送", "彩金", "首存", "返水", "葡京", "威尼斯人", "太阳城", "炸金花", "牛牛", "德州扑克",
-                 "bet365", "娛樂城", "百家樂", "老虎機", "時時彩", "賭場", "彩票", "捕魚", "棋牌", "下註", "入場"),
+                 "bet365", "娛樂城", "百家樂", "老虎機", "時時彩", "賭場", "捕魚", "下註", "入場"),
     "porn": ("啪啪", "激情", "色情", "sm", "欧美", "无码", "约炮", "一夜情", "裸聊", "黄片", "av", "日韩", "偷拍",
-             "巨乳", "人妻", "少妇", "丝袜", "成人影院", "成人视频", "成人网站", "成人电影", "歐美", "無碼", "約炮",
-             "裸聊", "黃片", "日韓", "少婦", "絲襪", "成人影視"),
+             "巨乳", "人妻", "少妇", "丝袜", "成人影院", "成人视频", "成人网站", "成人电影", "成人影視", "歐美", "無碼",
+             "約炮", "黃片", "日韓", "少婦", "絲襪"),
     "ads": ("加微信", "加v", "代开发票", "代开", "发票代开", "刷单", "qq群", "网址", "日赚", "办证", "私服", "代孕",
             "加群", "微信号", "加微", "代開發票", "刷單", "網址", "日賺", "辦證"),
 }
@@ -44,6 +44,7 @@ _FIRST = "".join(sorted({c for t in _TERM_CLASS for c in (t[0].lower(), t[0].upp
 _TERMS = re.compile(f"(?=[{re.escape(_FIRST)}])(?:"
                     + "|".join(_term_pattern(t) for t in sorted(_TERM_CLASS, key=len, reverse=True)) + ")")
 _PRICE = re.compile(r"\d+(?:\.\d+)?元")
+_PRICE_BEFORE = re.compile(r"\d+(?:\.\d+)?元$")
 _STOP = set("。，；：！？、,;:!?\n\r\t 《》“”\"'（）()【】[]")  # a repeated phrase never grows across these
 LINE_MAX = 80  # a spam line is short: a fragment, not a paragraph
 LINE_DENSITY = 0.6  # share of the line's characters that are spam vocabulary
@@ -147,14 +148,19 @@ def _repeated_phrases(text: str, hits: list[_Hit]) -> list[Flag]:
 
 
 def _clusters(text: str, hits: list[_Hit]) -> list[Flag]:
+    """Tight groups of spam terms: three distinct terms, or two right after a price ("0.1元入场捕鱼")."""
     flags, group = [], []
     for hit in hits + [None]:
         if hit is not None and group and hit.start - group[-1].end <= CLUSTER_GAP:
             group.append(hit)
             continue
-        if len({h.term for h in group}) >= 3:
+        distinct = len({h.term for h in group})
+        if group and distinct >= 2:
             s, e = group[0].start, group[-1].end
-            flags.append(Flag("spam", f"spam phrase “{text[s:e]}” ({_classes(group)})", s, e))
+            price = _PRICE_BEFORE.search(text, max(0, s - 8), s)
+            if distinct >= 3 or price:
+                s = price.start() if price else s
+                flags.append(Flag("spam", f"spam phrase “{text[s:e]}” ({_classes(group)})", s, e))
         group = [hit] if hit is not None else []
     return flags
 

@@ -84,25 +84,20 @@ def read_jsonl(path: Path) -> list[dict]:
 # --- tokens as plain arrays ----------------------------------------------------------------------------------
 
 
-def save_tokens(folder: Path, token_lists: list[list[str]]) -> list[str]:
-    vocab: dict[str, int] = {}
-    ids: list[int] = []
-    offsets = np.zeros(len(token_lists) + 1, dtype=np.int64)
-    for i, tokens in enumerate(token_lists):
-        ids.extend(vocab.setdefault(t, len(vocab)) for t in tokens)
-        offsets[i + 1] = len(ids)
+def save_tokens(folder: Path, vocab: list[str], ids: np.ndarray, offsets: np.ndarray) -> list[str]:
+    """Clause ``i``'s tokens are ``vocab[ids[offsets[i]:offsets[i+1]]]``."""
     np.save(folder / "tokens.npy", np.asarray(ids, dtype=np.uint32), allow_pickle=False)
-    np.save(folder / "tokens.offsets.npy", offsets, allow_pickle=False)
-    (folder / "tokens.vocab.json").write_text(json.dumps(list(vocab), ensure_ascii=False), encoding="utf-8")
+    np.save(folder / "tokens.offsets.npy", np.asarray(offsets, dtype=np.int64), allow_pickle=False)
+    (folder / "tokens.vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     return ["tokens.npy", "tokens.offsets.npy", "tokens.vocab.json"]
 
 
-def load_tokens(folder: Path) -> list[list[str]]:
+def load_tokens(folder: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(vocab, ids, offsets) as written by :func:`save_tokens`."""
     ids = np.load(folder / "tokens.npy", allow_pickle=False)
     offsets = np.load(folder / "tokens.offsets.npy", allow_pickle=False)
-    vocab = np.asarray(json.loads((folder / "tokens.vocab.json").read_text(encoding="utf-8")), dtype=object)
-    words = vocab[ids] if len(ids) else np.zeros(0, dtype=object)
-    return [words[offsets[i]:offsets[i + 1]].tolist() for i in range(len(offsets) - 1)]
+    vocab = json.loads((folder / "tokens.vocab.json").read_text(encoding="utf-8"))
+    return vocab, ids, offsets
 
 
 # --- manifest, verification, swap ----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import re
 
 from ipqa.text import to_simplified
 
-# Longest first so that 办法 wins over 法 and 实施方案 over 方案.
+# Matched at the end of a title, where the earliest start wins: 办法 beats 法, 实施方案 beats 方案.
 DOC_TYPES = ("实施方案", "实施意见", "实施细则", "工作方案", "行动方案", "行动计划", "工作计划", "修正案", "通知",
              "通告", "公告", "决定", "决议", "意见", "方案", "规划", "计划", "纲要", "办法", "条例", "规定", "细则",
              "规则", "措施", "指南", "指引", "批复", "报告", "解释", "章程", "要点", "规程", "制度", "函", "法")
@@ -26,7 +26,7 @@ _WRAPPED = re.compile(r"关于(?:印发|转发|发布|颁布)\s*《?(?P<name>.+?
 _QUOTED = re.compile(r"《([^《》\n]{4,80})》")
 _NUMBERED = re.compile(r"^([（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|第[一二三四五六七八九十百零〇]+[章条节编]|\d+[.．、])")
 TITLE_MIN, TITLE_MAX = 6, 150
-TOP_LINES = 3  # a title line stands among the first few lines of text
+TOP_LINES = 6  # a title stands among the first lines, before the addressees and the first sentence
 
 
 def doc_type_of(title: str) -> str:
@@ -68,18 +68,28 @@ def headline_subject(line: str) -> str:
     return m.group("name") if m else ""
 
 
-def title_from_lines(lines: list[str], is_organ) -> str:
-    """The title among the first lines of a text: a title line, an organ line followed by a 关于… title line,
-    or a news headline's subject. ``is_organ`` recognises a line naming an issuing body."""
-    top = lines[:TOP_LINES + 1]
-    for i, line in enumerate(top[:TOP_LINES]):
+def _opening(lines: list[str]) -> list[str]:
+    """The lines above the body: a title stands before the addressee line (各…：) and the first sentence."""
+    top = []
+    for line in lines[:TOP_LINES]:
         stripped = line.strip()
-        nxt = top[i + 1].strip() if i + 1 < len(top) else ""
-        if is_organ(stripped) and to_simplified(nxt).startswith("关于") and looks_like_title(nxt):
-            return stripped + nxt
-        if looks_like_title(stripped):
-            return stripped
-        if subject := headline_subject(stripped):
+        if "。" in stripped or (stripped.startswith("各") and stripped.endswith((":", "："))):
+            break
+        top.append(stripped)
+    return top
+
+
+def title_from_lines(lines: list[str], is_organ) -> str:
+    """The title among the opening lines of a text: a title line, an organ line followed by a 关于… title line,
+    or a news headline's subject. ``is_organ`` recognises a line naming an issuing body."""
+    top = _opening(lines)
+    for i, line in enumerate(top):
+        nxt = top[i + 1] if i + 1 < len(top) else ""
+        if is_organ(line) and to_simplified(nxt).startswith("关于") and looks_like_title(nxt):
+            return line + nxt
+        if looks_like_title(line):
+            return line
+        if subject := headline_subject(line):
             return subject
     return ""
 

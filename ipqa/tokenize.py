@@ -84,13 +84,18 @@ def tokenize(text: str, mode: str = DEFAULT_MODE) -> list[str]:
     """Search terms of ``text``: normalised (NFKC, t2s, whitespace), cut by jieba with the domain dictionary,
     stopwords and punctuation dropped; in ``words+bigrams`` mode also the CJK character bigrams of each run of
     kept words (a dropped stopword or punctuation mark ends a run, so no bigram spans it)."""
+    return tokenize_normalised(normalise(text), mode)
+
+
+def tokenize_normalised(text: str, mode: str = DEFAULT_MODE) -> list[str]:
+    """:func:`tokenize` for text already passed through :func:`ipqa.text.normalise` (saves a second pass)."""
     if mode not in MODES:
         raise ValueError(f"unknown tokenizer mode {mode!r}; choose one of {', '.join(MODES)}")
     stop = stopwords()
     tokens: list[str] = []
     runs: list[str] = []
     run: list[str] = []
-    for word in _words(normalise(text), mode):
+    for word in _words(text, mode):
         keep = bool(word) and word not in stop and _WORDLIKE.search(word) is not None
         if keep:
             tokens.append(word)

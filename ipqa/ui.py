@@ -18,7 +18,6 @@ from ipqa.present import (
     Script,
     convert_script,
     flag_messages,
-    highlight_html,
     match_spans,
     meta_line,
     render_spans,
@@ -190,8 +189,17 @@ def corpus_rows(documents: Mapping[str, Document], clause_counts: Mapping[str, i
 
 def flag_rows(documents: Mapping[str, Document]) -> list[dict]:
     """Every data-quality finding of every document, with its place in the text when it has one."""
-    return [{"文件": d.doc_id, "类别": f.kind, "说明": f.detail, "位置": "" if f.start is None else f"{f.start}–{f.end}"}
-            for d in documents.values() for f in d.flags]
+    return [{"文件": d.doc_id, "类别": f.kind, "说明": f.detail,
+             "位置": "" if f.start is None else f"{f.start}–{f.end}"} for d in documents.values() for f in d.flags]
+
+
+def clause_html(clause: Clause, terms: Iterable[str], script: Script = "original") -> str:
+    """The verbatim clause text as safe HTML: matched terms highlighted, injected spam struck through (it stays
+    visible for the record, but was left out of the index and answers)."""
+    spam = [(f.start - clause.start, f.end - clause.start) for f in clause.flags
+            if f.kind == "spam" and f.start is not None and f.end is not None]
+    layers = {"ipqa-excluded": spam, "ipqa-hl": match_spans(clause.text, terms)}
+    return render_spans(clause.text, layers, lambda s: convert_script(s, script))
 
 
 @dataclass(frozen=True)
@@ -223,7 +231,7 @@ def hit_card(rank: int, hit: Hit, doc: Document | None, terms: Iterable[str], sc
         title=convert_script(meta.title or clause.doc_id, script),
         meta=convert_script(meta_line(meta), script),
         path=convert_script(clause.path_text, script),
-        body_html=highlight_html(clause.text, terms, script),
+        body_html=clause_html(clause, terms, script),
         lead=tuple(convert_script(u, script) for u in clause.departments.lead),
         support=tuple(convert_script(u, script) for u in clause.departments.support),
         warnings=tuple(warnings),

@@ -54,12 +54,18 @@ def _root_of(source: Path, doc_id: str) -> Path:
 def _locate(cit: dict, manifest: dict, index_dir: Path | None) -> tuple[Path, Path] | None:
     """(file, root) for a citation: the roots the index was built from first, then the recorded source path
     (as given, then relative to the index's parent folder)."""
+    from ipqa.formats import SUFFIXES
+
     doc_id = cit.get("doc_id", "")
     for root in manifest.get("roots", []):
-        matches = sorted(Path(root).glob(f"{doc_id}.*"))
-        files = [m for m in matches if not m.name.endswith(".meta.json")]
-        if files:
-            return files[0], Path(root)
+        # the suffix's case is the file's own (001.TXT); match it case-insensitively, never by glob (ids may
+        # hold [ ] * characters)
+        folder = Path(root) / PurePosixPath(doc_id).parent
+        stem = PurePosixPath(doc_id).name
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                if path.stem == stem and path.suffix.lower() in SUFFIXES and path.is_file():
+                    return path, Path(root)
     source = Path(cit.get("source") or manifest.get("documents", {}).get(doc_id, {}).get("source", ""))
     candidates = [source] + ([index_dir.resolve().parent / source] if index_dir and not source.is_absolute() else [])
     for path in candidates:

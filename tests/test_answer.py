@@ -25,6 +25,8 @@ _ANSWER_MARK = re.compile(r"\[(\d+)\]")
     ("泰安市“十四五”知识产权规划由哪个部门牵头组织实施？", "who"),
     ("研发费用加计扣除等税收优惠政策由谁落实？", "who"),
     ("专利导航工作的牵头单位是？", "who"),
+    ("知识产权质押融资工作谁来推进？", "who"),
+    ("谁可以成为个体工商户？", "fact"),  # a bare 谁 without a duty asks who qualifies, not which unit
     ("這項工作由哪個部門負責？", "who"),  # traditional script
     ("邹城市知识产权质押融资登记金额要达到多少？", "number"),
     ("海门区知识产权质押金额的累计目标是多少？", "number"),
@@ -141,6 +143,15 @@ def test_who_lead_before_support_and_duty_sentence_when_no_unit_field():
     assert "未明确责任单位" not in answer.text
 
 
+def test_who_without_any_named_unit_says_so_with_the_best_sentences():
+    index = SeedIndex(hits(FINANCE_000, FINANCE_004))
+    answer = ask(index, "谁负责知识产权质押融资？")
+    check_grounded(answer, index)
+    *quoted, last = answer.text.splitlines()
+    assert quoted and last.startswith("以上条款均未明确责任单位[1]")
+    assert "质押融资" in quoted[0]
+
+
 def test_number_gives_the_figure_phrase_with_its_date():
     goals = clause("000_81f9c92258dafa0e", "(二)知识产权运用效能不断完善")
     index = SeedIndex(hits(FINANCE_000, goals))
@@ -215,7 +226,9 @@ def test_threshold_is_a_share():
 IN_DOMAIN = ["谁负责知识产权质押融资？", "泰安市到2025年有效发明专利要达到多少件？", "邹城有哪些地理标志产品示范基地？",
              "如何规范专利代理，打击黑代理？", "多个部门共同负责的任务，哪个是牵头部门？"]
 OFF_TOPIC = ["如何申请离婚？", "今天天气怎么样？", "足球比赛几点开始？", "怎么做红烧肉？", "明天北京会下雨吗？",
-             "交通事故责任由谁承担？", "如何办理护照？", "谁负责城市垃圾分类？", "量子计算机的原理是什么？"]
+             "交通事故责任由谁承担？", "如何办理护照？", "谁负责城市垃圾分类？", "量子计算机的原理是什么？",
+             "我家的狗咬伤了邻居的孩子，医药费应该由谁来承担？", "网购的衣服有质量问题，商家拒绝退货怎么办？",
+             "租房合同到期房东不退押金怎么办？", "老年人如何领取养老金？"]
 
 
 @pytest.fixture(scope="module")
@@ -275,3 +288,42 @@ def test_spam_never_reaches_answers(seed_index):
         answer = ask(seed_index, question)
         for s in spams:
             assert s not in answer.text and all(s not in c.quote for c in answer.citations), (cl.clause_id, s)
+
+
+def test_citation_for_checks_the_span_and_quote_span_cuts_spam():
+    from ipqa.citations import QuoteOutsideClause, citation_for, quote_span
+
+    index = SeedIndex(hits(PLEDGE_001))
+    c = citation_for(index, PLEDGE_001, PLEDGE_001.start, PLEDGE_001.start + 10)
+    assert c.quote == PLEDGE_001.text[:10] and c.reference() == "《" + DOCS[c.doc_id].meta.title + "》43."
+    with pytest.raises(QuoteOutsideClause):
+        citation_for(index, PLEDGE_001, PLEDGE_001.start - 1, PLEDGE_001.end)
+    s = PLEDGE_001.start
+    spammed = replace(PLEDGE_001, flags=(Flag("spam", "injected", s + 5, s + 8),))
+    assert quote_span(spammed, s, s + 20) == (s + 8, s + 20)  # the longer spam-free side
+    assert quote_span(spammed, s + 5, s + 8) is None
+
+
+def test_filters_and_notes_pass_through(seed_index):
+    from ipqa.records import Filters
+
+    taian = "004_deb30e83b76c7ed3"
+    answer = ask(seed_index, "知识产权质押融资有哪些支持措施？", filters=Filters(doc_ids=(taian,)))
+    assert answer.answered and {c.doc_id for c in answer.citations} == {taian}
+    assert all(h.clause.doc_id == taian for h in answer.hits)
+    assert any("semantic search off" in note for note in answer.notes)  # the index was built BM25-only
+
+
+def test_bracketed_numbers_in_quotes_are_not_taken_for_citations():
+    text = "第五条 依照国发[2019]8号文件，专利资助资金每年不低于[3]千万元，由市财政局负责。"
+    doc = Document("synthetic", "synthetic.txt", "0" * 64, text, Metadata(title="测试办法"))
+    DOCS["synthetic"] = doc
+    try:
+        cl = Clause("synthetic#5", "synthetic", "第五条", ("第五条",), text, 0, len(text),
+                    departments=Departments(("市财政局",)))
+        for question in ("专利资助资金由谁负责？", "专利资助资金每年不低于多少？", "专利资助资金依照什么文件？"):
+            answer = ask(SeedIndex(hits(cl)), question)
+            assert answer.answered and len(answer.citations) == 1, (question, answer.text)
+            assert answer.text.count("[1]") >= 1 and "\x02" not in answer.text
+    finally:
+        del DOCS["synthetic"]

@@ -7,6 +7,8 @@ import random
 
 import pytest
 from conftest import CORPUS, need
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ipqa.cleaning import analyse, find_boilerplate, is_traditional
 from ipqa.spam import find_spam
@@ -21,7 +23,8 @@ def excluded_lines(text: str) -> list[str]:
     return [text[s:e] for s, e, _ in find_boilerplate(text, is_traditional(text))[0]]
 
 
-PAGE = """关于印发某市知识产权质押融资实施办法的通知
+PAGE = """当前位置：首页 > 政策文件 > 规范性文件
+关于印发某市知识产权质押融资实施办法的通知
 来源：某市市场监督管理局　发布时间：2023-05-06 09:30　浏览次数：1532
 【字体：大 中 小】　【打印本页】　【关闭窗口】
 一、总体要求
@@ -128,3 +131,29 @@ def test_lawrefbook_sample_has_no_spam_or_boilerplate(lawrefbook):
         text = path.read_text(encoding="utf-8")
         assert find_spam(text) == [], path
         assert excluded_lines(text) == [], path
+
+
+def test_obscene_fragment_glued_to_a_text_line():
+    text = "80.开展知识产权教育普及活动。(省市场监管局负责)欧美激欧美啪啪片sm\n"
+    flags = find_spam(text)
+    assert len(flags) == 1
+    assert text[flags[0].start:flags[0].end] == "欧美激欧美啪啪片sm"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("捕鱼入场0.1元欧美啪啪sm加微信扫一扫主办ICP备来源:发布日期2024-01-01\n 。，知识产权质押融资")),
+               max_size=300))
+def test_analyse_spans_always_lie_inside_the_text(text):
+    cleaned = analyse(text)
+    for start, end in cleaned.excluded:
+        assert 0 <= start < end <= len(text)
+    for flag in cleaned.flags:
+        if flag.start is not None:
+            assert 0 <= flag.start < flag.end <= len(text) and flag.kind == "spam"
+
+
+def test_single_price_and_gambling_injection():
+    text = "为贯彻《0.1元入场捕鱼强化知识产权保护的意见》，制定本规划。\n"
+    flags = find_spam(text)
+    assert [text[f.start:f.end] for f in flags] == ["0.1元入场捕鱼"]
+    assert find_spam("彩票发行机构应当按照5元彩票的面值销售彩票。\n") == []

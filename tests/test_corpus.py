@@ -190,3 +190,31 @@ def test_lawrefbook_whole(lawrefbook):
     assert len(result.documents) == 3475 and not result.skipped
     assert not any(f.kind == "spam" for d in result.documents for f in d.flags)
     assert seconds < 120, seconds
+
+
+def test_root_given_twice_or_as_a_file(tmp_path):
+    path = write(tmp_path / "a.txt", TEXT)
+    result = read_corpus([tmp_path, tmp_path])
+    assert len(result.documents) == 1 and not result.skipped
+    assert find_files([path]) == [(tmp_path, path)]
+    assert read_corpus([path]).documents[0].doc_id == "a"
+
+
+def test_an_internal_error_on_one_file_does_not_stop_the_read(tmp_path, monkeypatch):
+    write(tmp_path / "a.txt", TEXT)
+    write(tmp_path / "b.txt", TEXT)
+    from ipqa import corpus
+
+    real = corpus.extract
+
+    def flaky(data, suffix):
+        if data.startswith(TEXT.encode("utf-8")) and flaky.calls == 0:
+            flaky.calls += 1
+            raise RuntimeError("boom")
+        return real(data, suffix)
+
+    flaky.calls = 0
+    monkeypatch.setattr(corpus, "extract", flaky)
+    result = read_corpus([tmp_path])
+    assert len(result.documents) == 1
+    assert "internal error" in result.skipped[0].reason and "boom" in result.skipped[0].reason

@@ -88,3 +88,17 @@ def test_decode_never_raises_anything_else(data):
 def test_any_hanzi_text_round_trips_in_utf8_and_utf16(text):
     assert decode(text.encode("utf-8"))[0] == text
     assert decode(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))[0] == text
+
+
+def test_a_few_damaged_utf8_bytes_do_not_cost_the_document():
+    data = SIMPLIFIED.encode("utf-8")
+    damaged = data[:30] + b"\xff" + data[30:] + data[:-1]  # a stray byte, and a page cut mid-character
+    text, encoding = decode(damaged)
+    assert "泰安市" in text and "\ufffd" in text
+    assert encoding.startswith("utf-8 (") and "replaced" in encoding
+
+
+def test_heavily_damaged_utf8_is_not_accepted_as_lossy():
+    data = b"".join(SIMPLIFIED.encode("utf-8")[i:i + 5] + b"\xff" for i in range(0, 300, 5))
+    with pytest.raises(UnreadableFile):
+        decode(data)

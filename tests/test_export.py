@@ -12,7 +12,8 @@ QUOTE = "深化知识产权质押融资,加强与金融机构合作(省市场监
 
 
 def citation(quote: str = QUOTE, **kw) -> Citation:
-    fields = {"clause_id": "001#二/（四）/2", "doc_id": "001", "title": "甘肃省推进计划", "doc_number": "知战办发〔2020〕3号",
+    fields = {"clause_id": "001#二/（四）/2", "doc_id": "001", "title": "甘肃省推进计划",
+              "doc_number": "知战办发〔2020〕3号",
               "issuer": "甘肃省知识产权办公室", "date": "2020-06-16", "path": ("二、重点任务", "（四）运用", "2."),
               "labels": ("二、", "（四）", "2."), "quote": quote, "start": 100, "end": 100 + len(quote),
               "sha256": "ab" * 32, "source": "corpus/001.txt"}

@@ -94,3 +94,23 @@ def test_best_sentences_on_a_seed_clause():
     clause = text[start:text.index("\n", start)]
     best = best_sentences(clause, ["邹城", "地理标志产品", "示范基地"], n=1)[0]
     assert "邹城金山大樱桃" in best.text and clause[best.start:best.end] == best.text
+
+
+ALPHABET = "知識产权质押融资到年底前每不低于亿元件家%％０１２3456789。，,；;（）()\n \u3000“”" + "0.1元入场捕鱼"
+
+
+@pytest.mark.parametrize("finder", [sentences, phrases, figures, dates])
+def test_spans_index_the_text_and_avoid_blocked_spans(finder):
+    hypothesis = pytest.importorskip("hypothesis")
+    from hypothesis import strategies as st
+
+    @hypothesis.settings(max_examples=150, deadline=None)
+    @hypothesis.given(st.text(alphabet=ALPHABET, max_size=60), st.integers(0, 60), st.integers(0, 8))
+    def check(text, at, width):
+        blocked = ((min(at, len(text)), min(at + width, len(text))),) if width else ()
+        for s in finder(text, blocked=blocked):
+            assert 0 <= s.start < s.end <= len(text) and text[s.start:s.end] == s.text
+            for a, b in blocked:
+                assert s.end <= a or s.start >= b or a == b
+
+    check()

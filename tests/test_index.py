@@ -193,10 +193,28 @@ def test_index_state_reports_missing_fresh_and_stale(small, tmp_path):
     assert sorted(Path(f).name for f in files) == ["added.txt", "simplified.txt", "traditional.txt"]
 
 
-def test_unchanged_rebuild_reuses_all_tokens(small):
+def test_rebuild_splits_only_changed_documents_and_reuses_tokens(small, monkeypatch):
+    import ipqa.clauses
+
     corpus, index_dir = small
+    split: list[str] = []
+    real = ipqa.clauses.split_clauses
+
+    def counting(doc, *args, **kwargs):
+        split.append(doc.doc_id)
+        return real(doc, *args, **kwargs)
+
+    monkeypatch.setattr(ipqa.clauses, "split_clauses", counting)
     report = build_index([corpus], index_dir, BM25_ONLY)
-    assert report.reused_tokens == report.clauses and report.encoded == 0
+    assert split == [] and report.reused_tokens == report.clauses and report.encoded == 0
+    before = Index.load(index_dir)
+    (corpus / "simplified.txt").write_text(SIMPLIFIED + "（二）推进专利开放许可。（市科技局负责）\n", encoding="utf-8")
+    report = build_index([corpus], index_dir, BM25_ONLY)
+    assert split == ["simplified"] and report.reused_tokens == report.clauses - 1
+    after = Index.load(index_dir)
+    assert [c for c in after.clauses if c.doc_id == "traditional"] == \
+        [c for c in before.clauses if c.doc_id == "traditional"]
+    assert after.search("专利开放许可").hits[0].clause.doc_id == "simplified"
 
 
 def test_unavailable_model_falls_back_to_bm25_with_the_reason(tmp_path):

@@ -31,7 +31,7 @@ def test_seed_000_header_parsed_once_and_excluded():
     assert m.short_title == "邹城市国家知识产权强县建设试点县工作方案(2024—2026年)"
     assert (m.issuer, m.doc_number, m.date_written, m.date_published) == (
         "邹城市人民政府", "邹政字〔2024〕18号", "2024-04-29", "2024-04-29")
-    assert (m.doc_type, m.level, m.region, m.validity) == ("通知", "county", "山东省济宁市邹城市", "有效")
+    assert (m.doc_type, m.level, m.region, m.validity) == ("通知", "county", "山东省济宁市邹城市", "0")
     assert m.source_site == "济宁市人民政府办公室"
     header_end = re.search(r"有\s效\s性: 0\n\n", doc.text).end() - 2  # the second copy's last line (NBSP-spaced)
     assert (0, header_end) in doc.excluded  # both pasted copies of the header, as one block
@@ -138,6 +138,8 @@ def test_dates(written, iso):
     ("山东省人民政府办公厅", ["山东省"], "provincial"), ("北京市人民代表大会常务委员会", ["北京市"], "provincial"),
     ("景宁畲族自治县人民代表大会", ["景宁畲族自治县"], "county"), ("济宁市邹城市人民政府", ["济宁市", "邹城市"], "county"),
     ("泰安市人民政府", ["泰安市"], ""),  # prefecture or county-level city: the name alone does not say
+    ("苏州市工业园区管理委员会", ["苏州市"], ""),  # an industrial park is not an administrative division
+    ("湖南省长沙市岳麓区市场监督管理局", ["湖南省", "长沙市", "岳麓区"], "county"),
 ])
 def test_places(issuer, units, level):
     assert place_units(issuer) == units
@@ -155,3 +157,51 @@ def test_html_title_hint_used_only_when_text_has_none(tmp_path):
     Path(tmp_path / "p.html").write_text(page, encoding="utf-8")
     doc = read_document(tmp_path / "p.html", tmp_path)
     assert doc.meta.title == "新乡市知识产权保护办法" and "missing_title" in kinds(doc)
+
+
+GOV_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>济南市人民政府办公厅关于印发济南市知识产权质押融资
+工作方案的通知_济南市人民政府</title><script>var _hmt = _hmt || []; secret_tracker();</script></head><body>
+<div class="top"><a href="/">首页</a> &gt; <a href="/zwgk">政务公开</a> &gt; 政策文件</div>
+<table class="meta"><tr><td>索引号：</td><td>11370100004188573X/2023-00123</td><td>主题分类：</td><td>知识产权</td></tr>
+<tr><td>发布机关：</td><td>济南市人民政府办公厅</td><td>成文日期：</td><td>2023-03-15</td></tr>
+<tr><td>标题：</td><td>济南市人民政府办公厅关于印发济南市知识产权质押融资工作方案的通知</td></tr>
+<tr><td>发文字号：</td><td>济政办字〔2023〕9号</td><td>发布日期：</td><td>2023-03-20</td></tr></table>
+<div class="article"><h1>济南市人民政府办公厅关于印发济南市知识产权质押融资工作方案的通知</h1>
+<p>济政办字〔2023〕9号</p><p>各区县人民政府，市政府各部门：</p>
+<p>《济南市知识产权质押融资工作方案》已经市政府同意，现印发给你们，请认真贯彻执行。</p>
+<p>济南市人民政府办公厅</p><p>2023年3月15日</p>
+<p>济南市知识产权质押融资工作方案</p><p>一、工作目标</p><p>到2025年，全市知识产权质押融资额达到50亿元。</p>
+<p>二、重点任务</p><p>（一）扩大质押融资规模。（市市场监管局牵头，市财政局配合）</p></div>
+<div class="share">分享到：</div><div class="tools">【字体：大 中 小】 【打印本页】 【关闭窗口】</div>
+<div class="footer"><p>主办：济南市人民政府办公厅 承办：济南市大数据局</p>
+<p>网站标识码：3701000001 鲁ICP备05001978号 鲁公网安备 37010202000015号</p></div>
+<script>footer_script();</script></body></html>"""
+
+
+def test_government_html_page(tmp_path):
+    (tmp_path / "jinan.html").write_text(GOV_PAGE, encoding="utf-8")
+    doc = read_document(tmp_path / "jinan.html", tmp_path)
+    m = doc.meta
+    assert m.title == "济南市人民政府办公厅关于印发济南市知识产权质押融资工作方案的通知"
+    assert m.short_title == "济南市知识产权质押融资工作方案"
+    assert (m.issuer, m.doc_number, m.date_written, m.date_published) == (
+        "济南市人民政府办公厅", "济政办字〔2023〕9号", "2023-03-15", "2023-03-20")
+    assert (m.doc_type, m.level, m.region) == ("通知", "municipal", "山东省济南市")
+    assert m.source_site == "济南市人民政府办公厅"
+    assert "secret_tracker" not in doc.text and "footer_script" not in doc.text
+    excluded = [doc.text[s:e] for s, e in doc.excluded]
+    assert any(x.startswith("索引号") for x in excluded)  # the metadata table
+    assert any("ICP备" in x for x in excluded) and "分享到：" in excluded
+    assert "首页 > 政务公开 > 政策文件" in excluded  # breadcrumb
+    assert not any("质押融资规模" in x for x in excluded)
+    assert {f.kind for f in doc.flags} == {"boilerplate"}
+
+
+def test_title_after_page_chrome_lines_but_before_addressees(tmp_path):
+    text = ("政策文件\n2023-05-06\n泰安市人民政府\n关于加强知识产权保护的实施意见\n泰政发〔2023〕3号\n"
+            "各县、市、区人民政府：\n为加强知识产权保护，提出如下意见。\n泰安市人民政府\n2023年5月6日\n")
+    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
+    doc = read_document(tmp_path / "t.txt", tmp_path)
+    assert doc.meta.title == "泰安市人民政府关于加强知识产权保护的实施意见"
+    assert (doc.meta.doc_type, doc.meta.doc_number, doc.meta.level) == ("意见", "泰政发〔2023〕3号", "municipal")
+    assert "missing_title" not in kinds(doc)

@@ -137,7 +137,8 @@ def test_hit_card_shows_units_flags_and_why():
     assert card.lead == ("省市场监管局",) and card.support == ("省财政厅",)
     assert any("注入" in w for w in card.warnings)
     assert card.why == "BM25 第1名（12.500） · 语义 第4名（0.710） · 融合得分 0.0325"
-    assert Tags(card.body_html).tags == ["mark"]
+    assert Tags(card.body_html).tags == ["span", "mark"]
+    assert card.body_html.startswith('<span class="ipqa-excluded">第一条 &lt;</span>')  # the flagged span
 
 
 def test_why_matched_bm25_only():
@@ -171,7 +172,8 @@ def test_outline_links_are_encoded_and_escaped():
 
 
 def test_filter_options_and_grouping():
-    docs = {"a": make_doc("x", "a", title="乙", region="山东省", level="county", date_written="2024-01-01", validity="有效"),
+    docs = {"a": make_doc("x", "a", title="乙", region="山东省", level="county", date_written="2024-01-01",
+                          validity="有效"),
             "b": make_doc("y", "b", title="甲", region="甘肃省", level="provincial", date_published="2020-06-16"),
             "c": make_doc("z", "c")}
     opts = filter_options(docs)
@@ -185,9 +187,10 @@ def test_filter_options_and_grouping():
 
 
 def test_outline_shows_each_heading_once_then_its_clauses():
-    text = "一、总则\n（一）目标\n1.甲事项很长很长很长很长很长很长很长很长很长很长很长很长。\n2.乙事项。\n二、保障\n1.丙事项。"
+    long = "1.甲事项" + "很长" * 12 + "。"
+    text = f"一、总则\n（一）目标\n{long}\n2.乙事项。\n二、保障\n1.丙事项。"
     doc = make_doc(text)
-    clauses = [clause_of(doc, "1.甲事项很长很长很长很长很长很长很长很长很长很长很长很长。", path=("一、总则", "（一）目标", "1.")),
+    clauses = [clause_of(doc, long, path=("一、总则", "（一）目标", "1.")),
                clause_of(doc, "2.乙事项。", path=("一、总则", "（一）目标", "2.")),
                clause_of(doc, "1.丙事项。", path=("二、保障", "1."))]
     rows = outline(clauses, current=clauses[2].clause_id)
