@@ -47,7 +47,7 @@ CUE_WORDS = frozenset({
     "时间", "期限", "时候", "何时", "哪年",
     "措施", "政策", "办法", "哪些", "具体", "编号", "名称", "内容", "地址", "地点", "电话",
     # question words the tokenizer keeps
-    "怎么办", "多久", "多长", "多长时间", "多大", "多高", "几年", "几天", "几个月", "哪天", "哪一年", "为什么", "为何",
+    "怎么办", "一年", "多久", "多长", "多长时间", "多大", "多高", "几年", "几天", "几个月", "哪天", "哪一年", "为什么", "为何",
 })
 
 
@@ -145,7 +145,8 @@ def ask(index, question: str, k: int = 10, filters: Filters | None = None) -> An
         return Answer(question, kind, text, hits=result.hits, answered=False, notes=notes)
     texts = [_match_text(index, hit) for hit in result.hits]
     terms = unglue(terms, texts) or terms
-    topic = [t for t in terms if t not in CUE_WORDS] or terms
+    # a question of cue words alone ("谁负责？", "有哪些措施？") names no subject: nothing can be said to answer it
+    topic = [t for t in terms if t not in CUE_WORDS]
     weights = topic_weights(topic, texts)
     scored = [(hit, overlap(topic, text, weights)) for hit, text in zip(result.hits, texts)]
     best = max(s for _, s in scored)

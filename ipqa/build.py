@@ -92,7 +92,8 @@ def _previous(index_dir: Path, settings: Settings) -> tuple[dict, list[str], dic
     keys = [row["key"] for row in rows]
     slices, vocab, vectors, split = {}, [], {}, {}
     if manifest.get("split") == split_signature(settings):
-        split = {d["doc_id"]: (store.document_from_dict(d), [], []) for d in store.read_jsonl(index_dir / "documents.jsonl")}
+        documents = store.read_jsonl(index_dir / "documents.jsonl")
+        split = {d["doc_id"]: (store.document_from_dict(d), [], []) for d in documents}
         for row in rows:
             _, old_clauses, old_keys = split[row["doc_id"]]
             old_clauses.append(store.clause_from_dict(row))

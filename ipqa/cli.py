@@ -334,6 +334,8 @@ def ask(question, index_path, k, region, level, issuer, doc_type, validity, year
     from ipqa.answer import ask as answer_question
     from ipqa.outline import answer_dict, answer_text
 
+    if not question.strip():
+        raise click.ClickException("the question is empty: ask in a sentence, e.g. ipqa ask \"谁负责知识产权质押融资？\"")
     index = _load_index(index_path)
     filters = _answer_filters(region, level, issuer, doc_type, validity, year_from, year_to, doc)
     reply = answer_question(index, question, k=k, filters=filters)
@@ -358,6 +360,9 @@ def verify(file, index_path):
         report = verify_citations(load_citations(Path(file)), Path(index_path) if index_path else None)
     except VerifyInputError as exc:
         raise click.ClickException(str(exc)) from exc
+    if not report.checked:
+        click.echo(f"{file} holds no citations: nothing to verify.")
+        return
     for problem in report.problems:
         click.echo(problem)
     if report.problems:

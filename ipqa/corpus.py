@@ -91,8 +91,9 @@ def read_document(path: Path, root: Path) -> Document:
     flags = list(cleaned.flags) + list(found.flags)
     if extracted.note:
         flags.append(Flag("format_mismatch", extracted.note))
-    if "replaced" in extracted.encoding:
-        flags.append(Flag("decoding", f"decoded as {extracted.encoding}; damaged bytes show as U+FFFD"))
+    if "replaced" in extracted.encoding or "removed" in extracted.encoding:
+        flags.append(Flag("decoding", f"decoded as {extracted.encoding}; damaged bytes show as U+FFFD or "
+                                      "were removed"))
     meta, problems = sidecars.apply(found.meta, path, root)
     flags.extend(Flag("sidecar", problem) for problem in problems)
     excluded = tuple(sorted(set(cleaned.excluded) | set(found.excluded)))

@@ -134,7 +134,10 @@ def _lossy_utf8(data: bytes) -> tuple[str, str] | None:
     U+FFFD and named in the encoding label, so a single bad byte does not cost the whole document."""
     text = data.decode("utf-8", errors="replace")
     damaged = len(re.findall("\ufffd+", text))  # one damaged spot can yield several replacement characters
-    if damaged > max(3, len(text) // 500) or plausibility(text) < CONVINCING:
+    # The replacement characters are bounded here (few damaged spots, at most 5% of the text), so they are not
+    # held against the plausibility of the rest: one bad sequence must not sink a short file.
+    rest = text.replace("\ufffd", "")
+    if damaged > max(3, len(text) // 500) or len(rest) < 0.95 * len(text) or plausibility(rest) < CONVINCING:
         return None
     _check_text(text, "utf-8")
     return text, f"utf-8 ({damaged} invalid byte sequence(s) replaced)"
@@ -159,6 +162,10 @@ def decode(data: bytes) -> tuple[str, str]:
         if text is not None and plausibility(text) > 0.8:
             _check_text(text, utf16)
             return text, utf16
+    nuls = data.count(0)
+    if 0 < nuls <= max(3, len(data) // 1000):  # a few stray NULs (a bad copy, a scraper) in otherwise good text
+        text, encoding = decode(data.replace(b"\x00", b""))
+        return text, f"{encoding} ({nuls} NUL byte(s) removed)"
     if b"\x00" in data[:8000]:  # git's rule: a NUL early on means binary (UTF-16 was handled above)
         raise UnreadableFile("binary data (NUL bytes); not a text document")
     text = _strict(data, "utf-8")

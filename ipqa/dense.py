@@ -25,9 +25,11 @@ META_FILE = "dense.json"
 HNSW_M = 32  # graph degree: faiss' usual default, a good recall/memory balance for 384–1024-d text vectors
 EF_CONSTRUCTION = 80
 EF_SEARCH = 64
-# With a filter, HNSW walks the whole graph but only keeps allowed rows; when few rows are allowed an exact scan of
-# just those rows is both faster and exact, so below this fraction the filtered search goes exact.
-EXACT_FILTER_FRACTION = 0.05
+# With a filter, HNSW walks the graph but keeps only allowed rows, and its recall falls as the filter narrows
+# (5,000 random 32-d rows, k=10: recall 0.97 with 20% allowed, 0.93 with 5%, 0.81 with 0.8%). An exact scan of the
+# allowed rows costs about that fraction of a full flat search (150k × 512: 2 ms for 10% against 21 ms for all),
+# so up to this fraction the filtered search is exact.
+EXACT_FILTER_FRACTION = 0.1
 
 
 class DenseIndex:
@@ -76,7 +78,7 @@ class DenseIndex:
         k = min(int(k), n)
         if k <= 0:
             return []
-        index, params, bitmap = self._index, None, None
+        index, params, selector = self._index, None, None
         if allowed is not None:
             allowed = np.asarray(allowed, dtype=np.int64).ravel()
             if allowed.size == 0:
@@ -84,26 +86,19 @@ class DenseIndex:
             if allowed.min() < 0 or allowed.max() >= n:
                 raise ValueError(f"allowed row ids must lie in [0, {n}); got {allowed.min()}..{allowed.max()}")
             k = min(k, allowed.size)
-            # A bitmap answers "is row i allowed" in O(1) (IDSelectorArray is a linear scan per row).
-            mask = np.zeros(n, dtype=bool)
-            mask[allowed] = True
-            bitmap = np.packbits(mask, bitorder="little")
-            selector = faiss.IDSelectorBitmap(n, faiss.swig_ptr(bitmap))
+            selector = _RowSelector(allowed, n)
             if self.kind == "hnsw" and allowed.size > EXACT_FILTER_FRACTION * n:
-                params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(EF_SEARCH, k))
+                params = faiss.SearchParametersHNSW(sel=selector.sel, efSearch=max(EF_SEARCH, k))
             else:
                 if self.kind == "hnsw":
                     index = self._index.storage  # the flat vectors under the graph: exact over the allowed rows
-                params = faiss.SearchParameters(sel=selector)
+                params = faiss.SearchParameters(sel=selector.sel)
         elif self.kind == "hnsw":
             params = faiss.SearchParametersHNSW(efSearch=max(EF_SEARCH, k))
-        scores, rows = _search_one_thread(index, query, k, params)
-        hits = [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
-        if self.kind == "hnsw" and allowed is not None and len(hits) < k and index is self._index:
+        hits = _search_one_thread(index, query, k, params)
+        if selector is not None and len(hits) < k and index is self._index:
             # The graph walk found fewer allowed rows than exist; fall back to the exact scan that always does.
-            scores, rows = _search_one_thread(self._index.storage, query, k, faiss.SearchParameters(sel=selector))
-            hits = [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
-        del bitmap  # the selector reads this buffer; keep it alive until every search above has returned
+            hits = _search_one_thread(self._index.storage, query, k, faiss.SearchParameters(sel=selector.sel))
         return hits
 
     def save(self, folder: Path) -> list[str]:
@@ -152,7 +147,20 @@ class DenseIndex:
         return cls(index, kind)
 
 
-def _search_one_thread(index, query: np.ndarray, k: int, params):
+class _RowSelector:
+    """A faiss selector for a set of rows, holding the bitmap it reads (faiss keeps only a raw pointer to it)."""
+
+    def __init__(self, rows: np.ndarray, n: int) -> None:
+        import faiss
+
+        mask = np.zeros(n, dtype=bool)
+        mask[rows] = True
+        # A bitmap answers "is row i allowed" in O(1); IDSelectorArray would scan the list for every row.
+        self.bitmap = np.packbits(mask, bitorder="little")
+        self.sel = faiss.IDSelectorBitmap(n, faiss.swig_ptr(self.bitmap))
+
+
+def _search_one_thread(index, query: np.ndarray, k: int, params) -> list[tuple[int, float]]:
     """Search with faiss limited to one OpenMP thread: measured 1.7–4.5× faster for a single query on this
     2-core machine than two threads (thread start-up dominates). The previous setting is restored for builds."""
     import faiss
@@ -160,6 +168,7 @@ def _search_one_thread(index, query: np.ndarray, k: int, params):
     previous = faiss.omp_get_max_threads()
     faiss.omp_set_num_threads(1)
     try:
-        return index.search(query, k, params=params)
+        scores, rows = index.search(query, k, params=params)
     finally:
         faiss.omp_set_num_threads(previous)
+    return [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]  # -1: fewer than k rows found

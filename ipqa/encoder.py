@@ -101,6 +101,8 @@ def load_encoder(name_or_path: str) -> Encoder:
 class Encoder:
     """A loaded model. Vectors are float32 and L2-normalised, so an inner product is a cosine similarity."""
 
+    query_threads = 1  # torch threads for encode_query (see there); passages use what load_encoder set
+
     def __init__(self, model, name: str) -> None:
         self._model = model
         self.name = name
@@ -120,8 +122,19 @@ class Encoder:
 
     def encode_query(self, text: str, instruction: str = "") -> np.ndarray:
         """Embed one query as a (dim,) float32 unit vector; ``instruction`` is prepended (bge-zh is trained so)."""
-        vectors = self._model.encode([instruction + text], batch_size=1, show_progress_bar=False,
-                                     convert_to_numpy=True, normalize_embeddings=True)
+        import torch
+
+        # One short query is too little work to share between threads: on this 2-core machine (busy, load 5–8), a
+        # bge-small-zh-shaped model answered in 27–40 ms (p50) on one torch thread against 48–89 ms on two, p95
+        # 36–46 against 178–756 ms (benchmarks/bench_encode.py, two runs). Same reasoning as faiss' single-thread
+        # search; the caller's setting is restored.
+        previous = torch.get_num_threads()
+        torch.set_num_threads(self.query_threads)
+        try:
+            vectors = self._model.encode([instruction + text], batch_size=1, show_progress_bar=False,
+                                         convert_to_numpy=True, normalize_embeddings=True)
+        finally:
+            torch.set_num_threads(previous)
         return _unit_rows(vectors)[0]
 
 

@@ -159,5 +159,4 @@ def evaluate(index, questions: list[Question], k: int = 10, out: Path | None = N
 def write_run(path: Path, lines: Iterable[dict]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
-        for line in lines:
-            f.write(json.dumps(line, ensure_ascii=False) + "\n")
+        f.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)

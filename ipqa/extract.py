@@ -28,7 +28,8 @@ _PAREN_ONLY = re.compile(r"^[(（][^()（）]*[)）]?$")
 _NUM = r"\d+(?:\.\d+)?"
 _CN = r"[零〇一二两三四五六七八九十百千万]+"
 _UNITS = (r"亿元|万元|千元|元|万件|万个|万户|万人次|万人|件|家次|家|个百分点|百分点|个|项|人次|人|名|所|户|倍|%|‰"
-          r"|平方公里|平方米|亩|吨|篇|场|期|座|条|天|个工作日|工作日|小时|个月|周|年")
+          r"|平方公里|平方米|万平方米|公顷|万亩|亩|万吨|吨|公里|篇|场|期|座|条|次|批|届|轮|种|类|位|台|套|份"
+          r"|天|个工作日|工作日|小时|个月|周|年")
 # A figure: digits (or Chinese numerals before money/time units) with a unit and an optional bound; a four-digit
 # 19xx/20xx before 年 is a year, which dates() reports instead.
 _FIGURE = re.compile(

@@ -75,18 +75,47 @@ def _read_html(data: bytes) -> Extracted:
     text, encoding = decode(data)
     soup = BeautifulSoup(text, "lxml")
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    for tag in soup.find_all(_BLOCK_TAGS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    for tag in soup.find_all(_CELL_TAGS):
-        tag.insert_after("\t")
-    lines = (_CELL_GAP.sub("\t", _SPACES.sub(" ", line)).strip() for line in soup.get_text().split("\n"))
+    lines = (_CELL_GAP.sub("\t", _SPACES.sub(" ", line)).strip() for line in _visible_text(soup).split("\n"))
     body = "\n".join(line for line in lines if line)
     if not body.strip():
         raise UnreadableFile("HTML page without visible text")
     return Extracted(body, encoding, "html", title_hint=title)
+
+
+def _visible_text(soup) -> str:
+    """The page's text with block elements on their own lines and table cells tab-separated, in one linear walk
+    over the parse tree. Inserting separator nodes into the tree instead costs time proportional to each
+    element's depth (bs4 finds the last descendant on every insert): 10,000 nested <div>s took seconds, 100,000
+    minutes. No recursion either, so hostile nesting cannot overflow the stack."""
+    from bs4.element import CData, NavigableString, Tag
+
+    parts: list[str] = []
+    open_tags: list[Tag] = []  # the current element's ancestors, innermost last
+    hidden = 0  # how many of them are dropped elements (script, nav …): their text is not document text
+
+    def close(tag: Tag) -> None:
+        nonlocal hidden
+        if tag.name in _DROP_TAGS:
+            hidden -= 1
+        elif not hidden and tag.name in _BLOCK_TAGS:
+            parts.append("\n")
+        elif not hidden and tag.name in _CELL_TAGS:
+            parts.append("\t")
+
+    for node in soup.descendants:
+        while open_tags and node.parent is not open_tags[-1]:
+            close(open_tags.pop())
+        if isinstance(node, Tag):
+            open_tags.append(node)
+            if node.name in _DROP_TAGS:
+                hidden += 1
+            elif not hidden and node.name in _BLOCK_TAGS:
+                parts.append("\n")
+        elif not hidden and type(node) in (NavigableString, CData):
+            parts.append(str(node))
+    while open_tags:
+        close(open_tags.pop())
+    return "".join(parts)
 
 
 def _read_docx(data: bytes) -> Extracted:

@@ -21,7 +21,7 @@ from ipqa.store import IndexLoadError
 from ipqa.text import normalise
 from ipqa.tokenize import tokenize
 
-__all__ = ["BuildReport", "Index", "IndexLoadError", "build_index", "index_state", "MAX_QUERY_CHARS"]
+__all__ = ["MAX_QUERY_CHARS", "BuildReport", "Index", "IndexLoadError", "build_index", "index_state"]
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ class Index:
         s = self.settings
         tokens = tokenize(text, s.tokenizer)
         terms = tuple(dict.fromkeys(tokenize(text, "words")))
-        if not tokens and self._dense is None:
+        if not tokens:  # only punctuation, symbols, emoji or question words: nothing either retriever can use
             return SearchResult(query=query, notes=tuple(notes), message="the query has no searchable words "
                                 "(only punctuation, symbols or question words)")
         allowed = self.allowed_rows(filters)

@@ -72,8 +72,7 @@ def clause_from_dict(d: dict) -> Clause:
 
 def write_jsonl(path: Path, rows) -> None:
     with open(path, "w", encoding="utf-8") as f:
-        for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        f.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
 
 
 def read_jsonl(path: Path) -> list[dict]:

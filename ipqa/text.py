@@ -11,6 +11,7 @@ import unicodedata
 from functools import lru_cache
 
 _WS = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _ALL_WS = re.compile(r"\s+")
 _LEADING_ARTICLE = re.compile(r"^第[零一二三四五六七八九十百千万〇两0-9]+条")
 # A sentence ends at 。！？；(and their half-width forms) or a line break; closing quotes/brackets stay with it.
@@ -25,7 +26,9 @@ def _t2s():
 
 
 def to_simplified(text: str) -> str:
-    return _t2s().convert(text)
+    # OpenCC's binding encodes to UTF-8, which a lone surrogate cannot pass (a command-line argument that was not
+    # valid UTF-8 reaches Python as one, so does a JSON "\\ud800" escape): it is not text, so it becomes U+FFFD.
+    return _t2s().convert(_SURROGATE.sub("\ufffd", text))
 
 
 def normalise(text: str) -> str:

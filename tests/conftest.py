@@ -31,3 +31,15 @@ def lawrefbook() -> Path:
 @pytest.fixture(scope="session")
 def seed_dev() -> Path:
     return need(SEED_DEV)
+
+
+@pytest.fixture(scope="session")
+def seed_bm25_index(tmp_path_factory):
+    """A keyword-only index over corpus/ (the seeds ship in the repo), built once per session and shared by the
+    fuzz, bad-input, security and concurrency tests; they only read it."""
+    from ipqa.index import Index, build_index
+    from ipqa.settings import Settings
+
+    folder = tmp_path_factory.mktemp("seed_bm25") / "index"
+    build_index([CORPUS], folder, Settings(model=""))
+    return Index.load(folder)

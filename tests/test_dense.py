@@ -120,6 +120,20 @@ def test_query_is_a_unit_vector_and_the_instruction_is_prepended(encoder):
     assert not np.allclose(plain, instructed)
 
 
+def test_query_encoding_uses_its_own_thread_count_and_restores_torch(encoder):
+    import torch
+
+    before = torch.get_num_threads()
+    single = encoder.encode_query(TEXTS[1])
+    assert torch.get_num_threads() == before
+    encoder.query_threads = 2
+    try:
+        np.testing.assert_allclose(encoder.encode_query(TEXTS[1]), single, atol=1e-5)
+    finally:
+        encoder.query_threads = type(encoder).query_threads
+    assert torch.get_num_threads() == before
+
+
 def test_encoder_vectors_through_faiss_match_numpy(encoder):
     vectors = encoder.encode_passages(TEXTS)
     index = DenseIndex.build(vectors, exact_limit=100)
@@ -167,16 +181,22 @@ def test_hnsw_recall_against_brute_force():
     assert sum(found) / (10 * len(queries)) >= 0.95
 
 
-@pytest.mark.parametrize("size", [3, 40, 1000, 4000])
-def test_hnsw_filtered_search_returns_k_allowed_rows(size):
+@pytest.fixture(scope="module")
+def hnsw_5k() -> tuple[np.ndarray, DenseIndex]:
     vectors = unit_rows(5000, 32, seed=7)
-    index = DenseIndex.build(vectors, exact_limit=100)
+    return vectors, DenseIndex.build(vectors, exact_limit=100)
+
+
+@pytest.mark.parametrize("size", [3, 40, 1000, 4000])
+def test_hnsw_filtered_search_returns_k_allowed_rows(hnsw_5k, size):
+    vectors, index = hnsw_5k
     allowed = np.sort(np.random.default_rng(size).choice(5000, size=size, replace=False)).astype(np.int64)
     recall = []
     for query in unit_rows(20, 32, seed=8):
         hits = index.search(query, 10, allowed=allowed)
         assert len(hits) == min(10, size)
         assert {r for r, _ in hits} <= set(allowed.tolist())
+        np.testing.assert_allclose([s for _, s in hits], [float(vectors[r] @ query) for r, _ in hits], atol=1e-5)
         recall.append(len({r for r, _ in hits} & set(brute_force(vectors, query, 10, allowed))) / len(hits))
     assert np.mean(recall) >= 0.95
 
@@ -191,11 +211,9 @@ def test_hnsw_filtered_search_falls_back_to_exact_when_the_graph_walk_comes_shor
     real, calls = dense._search_one_thread, []
 
     def short_first_walk(faiss_index, q, k, params):
-        scores, rows = real(faiss_index, q, k, params)
+        hits = real(faiss_index, q, k, params)
         calls.append(faiss_index)
-        if len(calls) == 1:  # pretend the graph walk found only 3 allowed rows
-            rows[0, 3:], scores[0, 3:] = -1, -np.inf
-        return scores, rows
+        return hits[:3] if len(calls) == 1 else hits  # pretend the graph walk found only 3 allowed rows
 
     monkeypatch.setattr(dense, "_search_one_thread", short_first_walk)
     hits = index.search(query, 10, allowed=allowed)

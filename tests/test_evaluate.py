@@ -10,8 +10,17 @@ from click.testing import CliRunner
 from conftest import CORPUS
 
 from ipqa.cli import main
-from ipqa.evaluate import (QAFileError, Question, answer_correct, evaluate, is_relevant, judge, metrics,
-                           read_questions, score_question)
+from ipqa.evaluate import (
+    QAFileError,
+    Question,
+    answer_correct,
+    evaluate,
+    is_relevant,
+    judge,
+    metrics,
+    read_questions,
+    score_question,
+)
 from ipqa.index import Index, build_index
 from ipqa.naive import NaivePeer, evaluate_peer
 from ipqa.settings import Settings
@@ -128,3 +137,12 @@ def test_eval_command_reports_a_bad_file_without_traceback(seed_index_dir, tmp_p
     bad.write_text("{oops\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["eval", str(bad), "--index", str(seed_index_dir)])
     assert result.exit_code == 1 and "line 1" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_seed_dev_with_lawrefbook_distractors(lawrefbook, seed_dev, tmp_path):
+    """The realistic setting: 147k law articles as distractors (a full build, minutes; see the benchmark)."""
+    build_index([CORPUS, lawrefbook], tmp_path / "index", Settings(model=""))
+    figures = evaluate(Index.load(tmp_path / "index"), read_questions(seed_dev), with_answers=False)["overall"]
+    # Measured 0.938 / 0.789 (the naive peer: 0.438 / 0.321 with the same rule).
+    assert figures["hit@5"] >= 0.9 and figures["mrr@10"] >= 0.75

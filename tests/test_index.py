@@ -59,7 +59,7 @@ def small(tmp_path) -> tuple[Path, Path]:
 
 
 def test_manifest_describes_the_build(small):
-    corpus, index_dir = small
+    _corpus, index_dir = small
     manifest = json.loads((index_dir / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["format_version"] == store.FORMAT_VERSION
     assert manifest["settings"]["model"] == "" and manifest["dense"] == {
@@ -227,7 +227,7 @@ def test_unavailable_model_falls_back_to_bm25_with_the_reason(tmp_path):
     assert result.hits and any(n.startswith("semantic search off: ") for n in result.notes)
 
 
-def test_tiny_model_build_fuses_both_retrievers_and_reencodes_only_changes(tmp_path, tiny_model_dir, monkeypatch):
+def test_tiny_model_build_fuses_both_retrievers_and_reencodes_only_changes(tmp_path, tiny_model_dir, monkeypatch):  # noqa: F811
     from ipqa.encoder import Encoder
 
     encoded: list[str] = []
@@ -247,6 +247,8 @@ def test_tiny_model_build_fuses_both_retrievers_and_reencodes_only_changes(tmp_p
     assert index.dense_status == "" and index.manifest["dense"]["dim"] == 32
     result = index.search("地理标志产品示范基地", k=5)
     assert not result.notes and result.hits
+    emoji = index.search("😀？")  # the dense retriever would return its nearest junk: refused before searching
+    assert not emoji.hits and emoji.message
     assert any("dense" in h.retrievers for h in result.hits) and any("bm25" in h.retrievers for h in result.hits)
     only = Filters(doc_ids=("simplified",))
     assert {h.clause.doc_id for h in index.search("地理标志", k=5, filters=only).hits} == {"simplified"}
@@ -268,7 +270,7 @@ def test_build_accepts_several_folders(tmp_path):
     a = _write_corpus(tmp_path / "a")
     b = tmp_path / "b"
     b.mkdir()
-    shutil.copy(CORPUS / sorted(p.name for p in CORPUS.glob("*.txt"))[0], b)
+    shutil.copy(CORPUS / min(p.name for p in CORPUS.glob("*.txt")), b)
     report = build_index([a, b], tmp_path / "index", BM25_ONLY)
     assert report.documents == 3
 

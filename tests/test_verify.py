@@ -113,3 +113,16 @@ def test_cli_ask_verify_show(built, tmp_path):
     assert "Traceback" not in missing.output
     absent = runner.invoke(main, ["ask", QUESTION, "--index", str(tmp_path / "nowhere")])
     assert absent.exit_code != 0 and "ipqa build" in absent.output
+
+
+def test_cli_user_errors_are_messages_not_tracebacks(tmp_path):
+    runner = CliRunner()
+    blank = runner.invoke(main, ["ask", "  ", "--index", str(tmp_path)])
+    assert blank.exit_code == 1 and "question is empty" in blank.output
+    junk = tmp_path / "junk.json"
+    junk.write_text("{broken", encoding="utf-8")
+    bad = runner.invoke(main, ["verify", str(junk)])
+    assert bad.exit_code == 1 and "not JSON" in bad.output and "Traceback" not in bad.output
+    (tmp_path / "list.json").write_text("[1, 2]", encoding="utf-8")
+    wrong = runner.invoke(main, ["verify", str(tmp_path / "list.json")])
+    assert wrong.exit_code == 1 and "no ask/eval records" in wrong.output

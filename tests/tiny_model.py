@@ -20,6 +20,10 @@ CJK_RANGE = (0x4E00, 0x9FFF)
 EXTRA_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz。，、；：？！“”‘’（）《》〔〕【】—…·%.,;:?!()-/"
 HIDDEN = 32
 MAX_SEQ_LENGTH = 128
+# The architecture of BAAI/bge-small-zh-v1.5 (its config.json), for benchmarks: timing depends on the shape only,
+# so random weights in this shape time like the real model without downloading it. Never a quality figure.
+BGE_SMALL_ZH_SHAPE = {"hidden": 512, "layers": 4, "heads": 8, "intermediate": 2048, "pooling": "cls",
+                      "max_seq_length": 512}
 
 _built: dict[str, Path] = {}
 
@@ -29,9 +33,11 @@ def vocabulary() -> list[str]:
     return SPECIAL_TOKENS + list(dict.fromkeys(EXTRA_CHARS)) + chars
 
 
-def build_tiny_model(folder: Path, pooling: str = "mean", seed: int = 0) -> Path:
-    """Write a 2-layer, 32-wide BERT over a character vocabulary as a sentence-transformers model into ``folder``
-    (transformer → pooling → normalize) and return the folder. Deterministic for a given ``seed``."""
+def build_tiny_model(folder: Path, pooling: str = "mean", seed: int = 0, *, hidden: int = HIDDEN, layers: int = 2,
+                     heads: int = 2, intermediate: int = 64, max_seq_length: int = MAX_SEQ_LENGTH) -> Path:
+    """Write a BERT over a character vocabulary (default: 2 layers, 32 wide) as a sentence-transformers model
+    into ``folder`` (transformer → pooling → normalize) and return the model's folder. Deterministic for a given
+    ``seed``. ``build_tiny_model(dir, **BGE_SMALL_ZH_SHAPE)`` gives the real model's shape for timing."""
     import torch
     from transformers import BertConfig, BertModel, BertTokenizerFast
 
@@ -47,15 +53,16 @@ def build_tiny_model(folder: Path, pooling: str = "mean", seed: int = 0) -> Path
     vocab = vocabulary()
     (hf_dir / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
     tokenizer = BertTokenizerFast(vocab_file=str(hf_dir / "vocab.txt"), do_lower_case=True,
-                                  tokenize_chinese_chars=True, model_max_length=MAX_SEQ_LENGTH)
+                                  tokenize_chinese_chars=True, model_max_length=max_seq_length)
     tokenizer.save_pretrained(str(hf_dir))
-    config = BertConfig(vocab_size=len(vocab), hidden_size=HIDDEN, num_hidden_layers=2, num_attention_heads=2,
-                        intermediate_size=64, max_position_embeddings=MAX_SEQ_LENGTH)
+    config = BertConfig(vocab_size=len(vocab), hidden_size=hidden, num_hidden_layers=layers,
+                        num_attention_heads=heads, intermediate_size=intermediate,
+                        max_position_embeddings=max_seq_length)
     torch.manual_seed(seed)
     BertModel(config).save_pretrained(str(hf_dir))
 
-    transformer = Transformer(str(hf_dir), max_seq_length=MAX_SEQ_LENGTH)
-    model = SentenceTransformer(modules=[transformer, Pooling(HIDDEN, pooling), Normalize()], device="cpu")
+    transformer = Transformer(str(hf_dir), max_seq_length=max_seq_length)
+    model = SentenceTransformer(modules=[transformer, Pooling(hidden, pooling), Normalize()], device="cpu")
     out = folder / "model"
     model.save(str(out))
     return out
