@@ -26,7 +26,8 @@ LAWREFBOOK = SHARED / "data" / "lawrefbook"
 
 def questions(n: int) -> list[str]:
     seed = [json.loads(line)["question"] for line in (SHARED / "eval" / "seed_dev.jsonl").open(encoding="utf-8")]
-    leco = [json.loads(line)["question"] for line in (SHARED / "data" / "lecoqa" / "train.jsonl").open(encoding="utf-8")]
+    leco_file = SHARED / "data" / "lecoqa" / "train.jsonl"
+    leco = [json.loads(line)["question"] for line in leco_file.open(encoding="utf-8")]
     return (seed + leco)[:n]
 
 

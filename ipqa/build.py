@@ -166,7 +166,7 @@ def _embed(text_of: Callable[[int], str], keys: list[str], old: dict, settings: 
     try:
         encoder = load_encoder(settings.model)
     except EncoderUnavailable as exc:
-        log.warning("semantic search off: %s", exc)
+        log.info("semantic search off: %s", exc)  # the caller shows BuildReport.dense_status
         return None, str(exc), 0, 0
     todo = [i for i, key in enumerate(keys) if key not in old or len(old[key]) != encoder.dim]
     vectors = np.zeros((len(keys), encoder.dim), dtype=np.float32)
@@ -185,7 +185,15 @@ def _embed(text_of: Callable[[int], str], keys: list[str], old: dict, settings: 
 def build_index(roots: Sequence[Path], index_dir: Path, settings: Settings,
                 progress: Progress | None = None) -> BuildReport:
     """Index every readable file under ``roots`` into ``index_dir``; the old index stays until the new one is
-    complete. Unchanged clauses reuse their tokens and embeddings from the existing index."""
+    complete. Unchanged clauses reuse their tokens and embeddings from the existing index. One build at a time
+    per folder: raises ipqa.lock.BuildLocked when another build holds it."""
+    from ipqa.lock import build_lock
+
+    with build_lock(Path(index_dir)):
+        return _build(roots, index_dir, settings, progress)
+
+
+def _build(roots: Sequence[Path], index_dir: Path, settings: Settings, progress: Progress | None) -> BuildReport:
     from ipqa.clauses import split_clauses
     from ipqa.corpus import read_corpus
 

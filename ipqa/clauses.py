@@ -27,7 +27,6 @@ from ipqa.numbering import PREAMBLE, RANKS, Label, match_label, normalise_label,
 from ipqa.records import Clause, Departments, Document, Flag
 from ipqa.text import remove_spans, sentence_spans
 
-_WS = " \t\r\n\u3000\xa0\u2002\u2003"
 _SOFT_BREAKS = "，,、；;：:"  # where an over-long sentence may be cut
 _HEADING_LINE = 40  # a heading line without body text is at most this long
 
@@ -78,12 +77,12 @@ class _Excluded:
             return False
         pos = start
         for s, e in spans:
-            if text[pos:max(s, pos)].strip(_WS):
+            if text[pos:max(s, pos)].strip():
                 return False
             pos = max(pos, e)
             if pos >= end:
                 return True
-        return not text[pos:end].strip(_WS)
+        return not text[pos:end].strip()
 
     def inside(self, pos: int) -> tuple[int, int] | None:
         for s, e in self.overlapping(pos, pos + 1):
@@ -99,9 +98,9 @@ def _lines(text: str):
         nl = text.find("\n", pos)
         end = n if nl < 0 else nl
         s, e = pos, end
-        while s < e and text[s] in _WS:
+        while s < e and text[s].isspace():
             s += 1
-        while e > s and text[e - 1] in _WS:
+        while e > s and text[e - 1].isspace():
             e -= 1
         if e > s:
             yield s, e
@@ -173,9 +172,9 @@ def _trim(text: str, start: int, end: int, excluded: _Excluded) -> tuple[int, in
     """Shrink a span past surrounding whitespace and excluded text at its edges."""
     while True:
         before = (start, end)
-        while start < end and text[start] in _WS:
+        while start < end and text[start].isspace():
             start += 1
-        while end > start and text[end - 1] in _WS:
+        while end > start and text[end - 1].isspace():
             end -= 1
         if start < end and (span := excluded.inside(start)):
             start = min(span[1], end)

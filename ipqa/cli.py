@@ -154,10 +154,16 @@ def build(dirs, index_dir, model):
     missing = [str(r) for r in roots if not r.is_dir()]
     if missing:
         raise click.ClickException(f"no corpus folder at {', '.join(missing)}: pass the folder(s) holding the files")
+    from ipqa.lock import BuildLocked
+
     settings = Settings() if model is None else Settings(model=model)
     progress = _bar("build")
-    report = build_index(roots, Path(index_dir), settings, progress=progress)
-    progress.finish()
+    try:
+        report = build_index(roots, Path(index_dir), settings, progress=progress)
+    except BuildLocked as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        progress.finish()
     click.echo(f"Indexed {report.documents} documents, {report.clauses} clauses into {index_dir} "
                f"in {report.seconds:.1f} s (embeddings: {report.reused_embeddings} reused, {report.encoded} encoded).")
     if report.dense_status:

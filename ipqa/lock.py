@@ -1,8 +1,9 @@
 """One build at a time per index folder: an exclusive ``fcntl.flock`` on a lock file beside the folder.
 
 Two builds into the same folder would race in the final swap (each moves the old folder aside and renames its
-own temp folder in). The lock file ``.<index>.lock`` sits next to ``index/`` rather than inside it, because the
-folder itself is replaced by every build. The kernel drops a flock when its process dies, so a build killed
+own temp folder in). The lock file ``.<index>-build.lock`` sits next to ``index/`` rather than inside it, because
+the folder itself is replaced by every build. It is never deleted: removing a flock'ed file races with a process
+that has just opened it. The kernel drops a flock when its process dies, so a build killed
 with SIGKILL never leaves a stale lock behind; the pid written into the file is only for the message.
 """
 
@@ -27,7 +28,7 @@ class BuildLocked(Exception):
 def lock_path(index_dir: Path) -> Path:
     """The lock file for ``index_dir``: a hidden sibling, so it survives the folder being swapped."""
     index_dir = Path(index_dir)
-    return index_dir.parent / f".{index_dir.name}.lock"
+    return index_dir.parent / f".{index_dir.name}-build.lock"
 
 
 def _holder(path: Path) -> str:

@@ -113,6 +113,8 @@ def write_manifest(folder: Path, manifest: dict) -> None:
 def read_manifest(folder: Path, verify: bool = True) -> dict:
     """The manifest of a complete index, else IndexLoadError naming the file at fault and what to do."""
     rebuild = f"run `ipqa build --index {folder}` to rebuild it"
+    if not folder.exists():
+        recover(folder)
     if not folder.is_dir():
         raise IndexLoadError(f"no index at {folder}: run `ipqa build` first")
     path = folder / MANIFEST
@@ -122,6 +124,8 @@ def read_manifest(folder: Path, verify: bool = True) -> dict:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise IndexLoadError(f"{path} is not valid JSON ({exc}); {rebuild}") from None
+    if not isinstance(manifest, dict):
+        raise IndexLoadError(f"{path} holds a JSON {type(manifest).__name__}, not an index manifest; {rebuild}")
     if manifest.get("format_version") != FORMAT_VERSION:
         raise IndexLoadError(f"{path} has index format {manifest.get('format_version')!r}, this ipqa reads format "
                              f"{FORMAT_VERSION}; {rebuild}")
@@ -134,6 +138,24 @@ def read_manifest(folder: Path, verify: bool = True) -> dict:
                 raise IndexLoadError(f"index file {file} does not match its checksum in {MANIFEST} (changed or "
                                      f"half-written); {rebuild}")
     return manifest
+
+
+def recover(index_dir: Path) -> bool:
+    """Put back a complete index when a build died inside :func:`swap_in`, between moving the old folder aside
+    and renaming the new one in. A sibling with a manifest is complete (the manifest is written last); the
+    newest one wins. Returns whether an index was restored."""
+    candidates = [p for pattern in (f".{index_dir.name}.old-*", f".{index_dir.name}.building-*")
+                  for p in index_dir.parent.glob(pattern) if (p / MANIFEST).is_file()]
+    if not candidates:
+        return False
+    best = max(candidates, key=lambda p: (p / MANIFEST).stat().st_mtime)
+    try:
+        os.replace(best, index_dir)
+    except OSError as exc:
+        log.warning("could not restore %s from %s: %s", index_dir, best, exc)
+        return False
+    log.warning("restored the index %s from %s (a build was interrupted while swapping)", index_dir, best.name)
+    return True
 
 
 def temp_sibling(index_dir: Path) -> Path:

@@ -96,9 +96,8 @@ def test_a_second_build_is_refused_naming_the_first_ones_pid(tmp_path):
     index_dir = tmp_path / "index"
     proc, release = _holder(index_dir)
     try:
-        with pytest.raises(BuildLocked) as caught:
-            with build_lock(index_dir):
-                pass
+        with pytest.raises(BuildLocked) as caught, build_lock(index_dir):
+            pass
         assert f"another build is running (pid {proc.pid})" in str(caught.value)
         assert lock_path(index_dir).parent == index_dir.parent  # beside the folder a build replaces
     finally:
@@ -109,23 +108,26 @@ def test_a_second_build_is_refused_naming_the_first_ones_pid(tmp_path):
 
 
 def test_a_waiting_build_starts_when_the_first_one_ends(tmp_path):
+    import threading
+
     index_dir = tmp_path / "index"
     proc, release = _holder(index_dir)
+    threading.Timer(1.0, release.set).start()  # the first build ends in a second
     started = time.monotonic()
-    time.sleep(1.0)  # the holder is still building
-    release.set()
     with build_lock(index_dir, wait=30):
         waited = time.monotonic() - started
+        assert not proc.is_alive() or release.is_set()
     proc.join(30)
-    assert waited >= 1.0
-    with pytest.raises(BuildLocked):  # and a bounded wait gives up with the message
-        proc2, release2 = _holder(index_dir)
-        try:
-            with build_lock(index_dir, wait=0.5):
-                pass
-        finally:
-            release2.set()
-            proc2.join(30)
+    assert 0.9 <= waited < 30
+    proc2, release2 = _holder(index_dir)
+    try:  # a bounded wait gives up with the message
+        started = time.monotonic()
+        with pytest.raises(BuildLocked, match="another build is running"), build_lock(index_dir, wait=0.5):
+            pass
+        assert time.monotonic() - started >= 0.5
+    finally:
+        release2.set()
+        proc2.join(30)
 
 
 def test_a_killed_build_never_leaves_a_stale_lock(tmp_path):
@@ -141,6 +143,7 @@ def test_ipqa_build_refuses_while_another_build_holds_the_lock(seed_bm25_index, 
     index_dir = tmp_path / "index"
     with build_lock(index_dir):
         run = subprocess.run([sys.executable, "-m", "ipqa.cli", "build", str(CORPUS), "--index", str(index_dir),
-                              "--model", ""], cwd=ROOT, capture_output=True, text=True, timeout=120)
+                              "--model", ""], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                             check=False)
     assert run.returncode != 0 and f"another build is running (pid {os.getpid()})" in run.stderr + run.stdout
     assert "Traceback" not in run.stderr and not index_dir.exists()

@@ -43,9 +43,12 @@ from ipqa.cli import main
 sys.argv = ["ipqa", *sys.argv[3:]]
 main()
 """
-KILL_POINTS = [("ipqa.corpus.read_document", 3), ("ipqa.build._token_table", 1), ("ipqa.store.write_jsonl", 2),
-               ("ipqa.store.write_manifest", 1), ("ipqa.store.swap_in", 1), ("os.replace", 1), ("os.replace", 2),
-               ("shutil.rmtree", 1)]
+# (function, call) points to die at. Optional ones depend on how the swap is done (an atomic exchange where the OS
+# has one, two renames elsewhere): a build may never reach them, but when it does the index must survive.
+KILL_POINTS = [("ipqa.corpus.read_document", 3, True), ("ipqa.build._token_table", 1, True),
+               ("ipqa.store.write_jsonl", 2, True), ("ipqa.store.write_manifest", 1, True),
+               ("ipqa.store.swap_in", 1, True), ("os.replace", 1, False), ("os.replace", 2, False),
+               ("shutil.rmtree", 1, False)]
 
 
 def _results(index: Index) -> dict[str, list[tuple[str, float]]]:
@@ -61,7 +64,7 @@ def versions(tmp_path_factory) -> dict:
     shutil.copytree(CORPUS, old_corpus)
     shutil.copytree(CORPUS, new_corpus)
     (new_corpus / "900_new.txt").write_text(NEW_DOC, encoding="utf-8")
-    first = sorted(new_corpus.glob("0*.txt"))[0]
+    first = min(new_corpus.glob("0*.txt"))
     first.write_text(first.read_text(encoding="utf-8") + "\n二十、附则\n本方案自印发之日起施行，专利导航除外。\n",
                      encoding="utf-8")
     build_index([old_corpus], base / "old_index", Settings(model=""))
@@ -86,17 +89,19 @@ def _assert_usable(index_dir: Path, versions: dict, context: str) -> str:
 
 def test_a_build_killed_at_each_step_leaves_a_usable_index(versions, tmp_path):
     runs = []
-    for n, (target, nth) in enumerate(KILL_POINTS):
+    for n, (target, nth, required) in enumerate(KILL_POINTS):
         index_dir = tmp_path / f"run{n}" / "index"
         shutil.copytree(versions["base"] / "old_index", index_dir)
         args = ["build", str(versions["new_corpus"]), "--index", str(index_dir), "--model", ""]
         proc = subprocess.Popen([sys.executable, "-c", DRIVER, target, str(nth), *args], cwd=ROOT,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        runs.append((f"killed at call {nth} of {target}", index_dir, proc))
+        runs.append((f"killed at call {nth} of {target}", index_dir, proc, required))
     outcomes = {}
-    for context, index_dir, proc in runs:
+    for context, index_dir, proc, required in runs:
         _, err = proc.communicate(timeout=300)
-        assert proc.returncode == 137, f"{context}: the kill point was never reached ({err.decode()[-800:]})"
+        reached = proc.returncode == 137
+        assert reached or (not required and proc.returncode == 0), f"{context}: exit {proc.returncode} " \
+            f"({err.decode()[-800:]})"
         outcomes[context] = _assert_usable(index_dir, versions, context)
     assert "old" in outcomes.values()  # the early kill points really left the old index in place
 
@@ -125,11 +130,26 @@ def test_the_next_build_after_a_kill_succeeds(versions, tmp_path):
     shutil.copytree(versions["base"] / "old_index", index_dir)
     args = ["build", str(versions["new_corpus"]), "--index", str(index_dir), "--model", ""]
     dead = subprocess.run([sys.executable, "-c", DRIVER, "ipqa.store.write_manifest", "1", *args], cwd=ROOT,
-                          capture_output=True, timeout=300)
+                          capture_output=True, timeout=300, check=False)
     assert dead.returncode == 137
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert _results(Index.load(index_dir)) == versions["new"]
+
+
+@pytest.mark.xfail(strict=True, reason="needs ipqa.store to clear .index.building-*/.old-* of killed builds while "
+                                       "holding the build lock (reliability report, fix C)")
+def test_the_next_build_clears_what_a_killed_build_left(versions, tmp_path):
+    """A killed build of the full collection leaves a temp folder as large as the index; the next build, which
+    holds the lock and so knows no other build is writing, removes it."""
+    index_dir = tmp_path / "index"
+    shutil.copytree(versions["base"] / "old_index", index_dir)
+    args = ["build", str(versions["new_corpus"]), "--index", str(index_dir), "--model", ""]
+    dead = subprocess.run([sys.executable, "-c", DRIVER, "ipqa.store.write_manifest", "1", *args], cwd=ROOT,
+                          capture_output=True, timeout=300, check=False)
+    assert dead.returncode == 137 and list(tmp_path.glob(".index.building-*"))
+    assert CliRunner().invoke(main, args).exit_code == 0
+    assert not [p.name for p in tmp_path.iterdir() if p.is_dir() and p.name.startswith(".index.")]
 
 
 # --- damaged index files -----------------------------------------------------------------------------------
@@ -161,7 +181,7 @@ def test_a_damaged_or_edited_index_file_is_named_at_load(versions, tmp_path, dam
             path.write_bytes(data + b"\n")
         elif damage == "delete":
             path.unlink()
-        elif name.endswith(".jsonl") or name.endswith(".json"):  # a plausible hand edit: valid JSON, one word changed
+        elif name.endswith((".jsonl", ".json")):  # a plausible hand edit: valid JSON, one word changed
             text = data.decode("utf-8")
             path.write_text(text.replace("知识产权", "知识产品", 1) if "知识产权" in text else text + " ", encoding="utf-8")
         else:

@@ -71,7 +71,8 @@ def test_manifest_describes_the_build(small):
         assert store.sha256_file(index_dir / name) == digest
     files = [p.name for p in index_dir.rglob("*") if p.is_file()]
     assert not [f for f in files if f.endswith((".pkl", ".pickle"))]
-    assert not list(index_dir.parent.glob(".index.*"))  # no temp or backup folder left behind
+    # no temp or backup folder left behind
+    assert not [*index_dir.parent.glob(".index.building-*"), *index_dir.parent.glob(".index.old-*")]
 
 
 def test_settings_are_read_back_from_the_manifest(tmp_path):
@@ -178,7 +179,7 @@ def test_failed_build_keeps_the_old_index(small, monkeypatch):
         build_index([corpus], index_dir, BM25_ONLY)
     assert (index_dir / "manifest.json").read_bytes() == before
     assert Index.load(index_dir).search("质押融资").hits
-    assert not list(index_dir.parent.glob(".index.*"))
+    assert not [*index_dir.parent.glob(".index.building-*"), *index_dir.parent.glob(".index.old-*")]
 
 
 def test_index_state_reports_missing_fresh_and_stale(small, tmp_path):
@@ -227,7 +228,8 @@ def test_unavailable_model_falls_back_to_bm25_with_the_reason(tmp_path):
     assert result.hits and any(n.startswith("semantic search off: ") for n in result.notes)
 
 
-def test_tiny_model_build_fuses_both_retrievers_and_reencodes_only_changes(tmp_path, tiny_model_dir, monkeypatch):  # noqa: F811
+def test_tiny_model_build_fuses_both_retrievers_and_reencodes_only_changes(
+        tmp_path, tiny_model_dir, monkeypatch):  # noqa: F811
     from ipqa.encoder import Encoder
 
     encoded: list[str] = []
@@ -322,3 +324,12 @@ def test_cli_without_index_says_to_build(tmp_path):
         assert result.exit_code == 1
         assert "no index at" in result.output and "run `ipqa build` first" in result.output
         assert "Traceback" not in result.output
+
+
+def test_an_index_moved_aside_by_an_interrupted_swap_is_restored_at_load(small):
+    _, index_dir = small
+    aside = index_dir.parent / ".index.old-1-1"
+    index_dir.rename(aside)  # what a build killed between the two renames of swap_in leaves behind
+    (index_dir.parent / ".index.building-2-2").mkdir()  # a half-written build: no manifest, never chosen
+    assert Index.load(index_dir).search("质押融资").hits
+    assert not aside.exists()
