@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ipqa import store
+from ipqa import columns, store
 from ipqa.build import BuildReport, build_index, index_state
 from ipqa.fusion import rrf
 from ipqa.lexical import Lexical
@@ -51,22 +51,41 @@ class Index:
     @classmethod
     def load(cls, index_dir: Path) -> Index:
         """Load ``index_dir``; IndexLoadError names the missing, damaged or incompatible file and what to do."""
+        from concurrent.futures import ThreadPoolExecutor
+
         folder = Path(index_dir)
-        manifest = store.read_manifest(folder)
+        manifest = store.read_manifest(folder, verify=False)
+        # The checksums are checked on the other core while the records are parsed (hashlib and file reads
+        # release the GIL); when both fail, the damaged file is named rather than the parse error it caused.
+        with ThreadPoolExecutor(1) as pool:
+            checked = pool.submit(store.verify_files, folder, manifest)
+            try:
+                with store.gc_paused():
+                    index = cls._read(folder, manifest)
+            except BaseException:
+                checked.result()
+                raise
+            checked.result()
+        return index
+
+    @classmethod
+    def _read(cls, folder: Path, manifest: dict) -> Index:
         try:
-            documents = {d["doc_id"]: store.document_from_dict(d) for d in store.read_jsonl(folder / "documents.jsonl")}
-            clauses = [store.clause_from_dict(c) for c in store.read_jsonl(folder / "clauses.jsonl")]
+            docs = columns.read_documents(folder)
+            clauses = columns.read_clauses(folder, docs)
+            documents = {d.doc_id: d for d in docs}
             lexical = Lexical.load(folder)
             dense = None
             if manifest.get("dense", {}).get("status") == "on":
                 from ipqa.dense import DenseIndex
 
                 dense = DenseIndex.load(folder / "dense")
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
             raise IndexLoadError(f"cannot read the index in {folder} ({exc}); run `ipqa build --index {folder}` "
                                  "to rebuild it") from None
         if len(lexical) != max(len(clauses), 1) or (dense is not None and len(dense) != len(clauses)):
-            raise IndexLoadError(f"the retrievers in {folder} do not match clauses.jsonl; rebuild the index")
+            raise IndexLoadError(f"the retrievers in {folder} do not match clauses.jsonl; run `ipqa build --index "
+                                 f"{folder}` to rebuild it")
         return cls(folder, manifest, documents, clauses, lexical, dense)
 
     def clause(self, clause_id: str) -> Clause:

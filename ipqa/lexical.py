@@ -43,6 +43,7 @@ class Lexical:
         26 s vs ~3 s at 150k clauses) and stored in bm25s' layout, so bm25s scores, saves and memory-maps it.
         """
         import bm25s
+        from scipy import sparse
 
         n_docs, n_vocab = len(offsets) - 1, len(vocab)
         if n_docs == 0 or len(ids) == 0:
@@ -54,10 +55,16 @@ class Lexical:
             offsets = np.arange(n_docs + 1, dtype=np.int64)
             n_vocab = len(vocab)
         lengths = np.diff(offsets)
-        docs = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
-        pairs, tf = np.unique(np.asarray(ids, dtype=np.int64) * n_docs + docs, return_counts=True)
-        token, doc = pairs // n_docs, pairs % n_docs  # sorted by token, then row: the CSC layout bm25s reads
-        df = np.bincount(token, minlength=n_vocab)
+        # Term frequencies as a (row × token) count matrix in CSC layout, sorted by token, then row: what bm25s
+        # reads. scipy builds it with a counting sort, linear in the number of tokens (np.unique over
+        # token·rows + row pairs sorted them: 2 s at 150k clauses, 23M tokens).
+        docs = np.repeat(np.arange(n_docs, dtype=np.int32), lengths)
+        counts = sparse.csc_matrix((np.ones(len(docs), dtype=np.int32), (docs, np.asarray(ids, dtype=np.int32))),
+                                   shape=(n_docs, n_vocab))
+        counts.sum_duplicates()
+        tf, doc = counts.data, counts.indices
+        df = np.diff(counts.indptr).astype(np.int64)
+        token = np.repeat(np.arange(n_vocab, dtype=np.int64), df)
         idf = np.log1p((n_docs - df + 0.5) / (df + 0.5))  # Lucene idf: positive even for very common terms
         norm = k1 * (1 - b + b * lengths[doc] / lengths.mean())
         data = (idf[token] * tf * (k1 + 1) / (tf + norm)).astype(np.float32)

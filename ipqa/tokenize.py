@@ -56,6 +56,12 @@ def _jieba():
         return tk
 
 
+def warm_up() -> None:
+    """Load the jieba dictionary and the stopwords now (e.g. before forking workers, which then inherit them)."""
+    _jieba()
+    stopwords()
+
+
 def tokenizer_signature(mode: str) -> str:
     """Identifies everything that decides the tokens (mode, dictionary, stopwords, jieba version): an index built
     with another signature cannot reuse its stored tokens."""
@@ -69,10 +75,39 @@ def tokenizer_signature(mode: str) -> str:
     return f"{mode}:jieba-{jieba.__version__}:{digest.hexdigest()[:16]}"
 
 
-def _words(text: str, mode: str) -> list[str]:
-    tk = _jieba()
-    cut = tk.cut_for_search(text, HMM=True) if mode == "search" else tk.cut(text, HMM=True)
-    return [w.strip().lower() for w in cut]
+# Cut results are cached per jieba block (a run of CJK/alphanumerics between punctuation or spaces). jieba cuts
+# each block on its own, so cutting block by block gives exactly its tokens for the whole text; legal and policy
+# texts repeat many blocks (law titles in every clause header, 依照本法规定, 由县级以上人民政府…), so a build
+# cuts each distinct block once. The cache is cleared when full, which bounds its memory.
+_CACHE_LIMIT = 300_000
+_cache: dict[tuple[bool, str], tuple[tuple[str, bool, bool], ...]] = {}
+_CJK_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+@lru_cache(maxsize=1)
+def _blocks():
+    import jieba
+
+    return jieba.re_han_default  # the pattern jieba's cut() splits a text into blocks with
+
+
+def _block_words(block: str, search: bool) -> tuple[tuple[str, bool, bool], ...]:
+    """(word, kept, all-CJK) for each word jieba cuts ``block`` into."""
+    key = (search, block)
+    words = _cache.get(key)
+    if words is None:
+        tk, stop = _jieba(), stopwords()
+        cut = tk.cut_for_search(block, HMM=True) if search else tk.cut(block, HMM=True)
+        out = []
+        for word in cut:
+            word = word.strip().lower()
+            keep = bool(word) and word not in stop and _WORDLIKE.search(word) is not None
+            out.append((word, keep, keep and _CJK_WORD.fullmatch(word) is not None))
+        words = tuple(out)
+        if len(_cache) >= _CACHE_LIMIT:
+            _cache.clear()
+        _cache[key] = words
+    return words
 
 
 def _bigrams(runs: list[str]) -> list[str]:
@@ -93,19 +128,21 @@ def tokenize_normalised(text: str, mode: str = DEFAULT_MODE) -> list[str]:
     """:func:`tokenize` for text already passed through :func:`ipqa.text.normalise` (saves a second pass)."""
     if mode not in MODES:
         raise ValueError(f"unknown tokenizer mode {mode!r}; choose one of {', '.join(MODES)}")
-    stop = stopwords()
     tokens: list[str] = []
     runs: list[str] = []
     run: list[str] = []
-    for word in _words(text, mode):
-        keep = bool(word) and word not in stop and _WORDLIKE.search(word) is not None
-        if keep:
-            tokens.append(word)
-        if keep and _CJK.fullmatch(word[0]) and all(_CJK.fullmatch(ch) for ch in word):
-            run.append(word)
-        elif run:
-            runs.append("".join(run))
-            run = []
+    search = mode == "search"
+    for block in _blocks().split(text):
+        if not block:
+            continue
+        for word, keep, cjk in _block_words(block, search):
+            if keep:
+                tokens.append(word)
+            if cjk:
+                run.append(word)
+            elif run:
+                runs.append("".join(run))
+                run = []
     if run:
         runs.append("".join(run))
     if mode == "words+bigrams":

@@ -74,6 +74,10 @@ def _locate(cit: dict, manifest: dict, index_dir: Path | None) -> tuple[Path, Pa
     return None
 
 
+_FIELD_TYPES = {"doc_id": str, "quote": str, "start": int, "end": int, "sha256": str, "source": str,
+                "clause_id": str, "reference": str}
+
+
 def check_citation(cit: dict, manifest: dict, index_dir: Path | None, cache: dict) -> str | None:
     """The problem with one citation, or None when it checks out."""
     from ipqa.corpus import UnreadableFile, read_document
@@ -82,6 +86,10 @@ def check_citation(cit: dict, manifest: dict, index_dir: Path | None, cache: dic
     missing = [k for k in ("doc_id", "quote", "start", "end", "sha256") if k not in cit]
     if missing:
         return f"{name}: citation lacks {', '.join(missing)}"
+    # the citation file is input, perhaps edited by hand: a field of the wrong type is reported, never a traceback
+    wrong = [k for k, kind in _FIELD_TYPES.items() if k in cit and not isinstance(cit[k], kind)]
+    if wrong:
+        return f"{name}: citation field(s) {', '.join(wrong)} have the wrong type"
     located = _locate(cit, manifest, index_dir)
     if located is None:
         return f"{name}: source file {cit.get('source', '')!r} not found"
@@ -112,6 +120,9 @@ def verify_citations(citations: list[dict], index_dir: Path | None = None) -> Re
             manifest = json.loads((Path(index_dir) / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
             log.warning("verifying without the index manifest (%s); using the citations' source paths", exc)
+        if not isinstance(manifest, dict):
+            log.warning("verifying without the index manifest (not a JSON object); using the citations' source paths")
+            manifest = {}
     cache: dict = {}
     problems = [p for c in citations if (p := check_citation(c, manifest, index_dir, cache))]
     return Report(len(citations), problems)

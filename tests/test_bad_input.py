@@ -242,3 +242,27 @@ def test_cli_survives_arguments_that_are_not_utf8(seed_bm25_index, args):
                           str(seed_bm25_index.folder).encode()], capture_output=True, timeout=120, check=False)
     assert run.returncode == 0, run.stderr.decode(errors="replace")[-2000:]
     assert b"Traceback" not in run.stderr
+
+
+VERIFY_INPUTS = {
+    "empty_object": "{}", "list_of_junk": '[1, "x", null]', "string": '"text"', "not_json": "{citations",
+    "wrong_types": '{"citations": [{"doc_id": ["a"], "quote": 1, "start": "0", "end": 5, "sha256": "ab"}]}',
+    "outside_path": '{"citations": [{"doc_id": "passwd", "quote": "root", "start": 0, "end": 4, "sha256": "ab", '
+                    '"source": "/etc/passwd"}]}',
+}
+
+
+@pytest.mark.parametrize("name", sorted(VERIFY_INPUTS))
+@pytest.mark.parametrize("manifest", [None, "[]"])
+def test_verify_reports_bad_citation_files_without_a_traceback(tmp_path, name, manifest):
+    """A citation file is input (perhaps edited by hand), and so is the manifest it is checked against."""
+    cited = tmp_path / "cited.json"
+    cited.write_text(VERIFY_INPUTS[name], encoding="utf-8")
+    args = ["verify", str(cited)]
+    if manifest is not None:
+        (tmp_path / "index").mkdir()
+        (tmp_path / "index" / "manifest.json").write_text(manifest, encoding="utf-8")
+        args += ["--index", str(tmp_path / "index")]
+    result = CliRunner().invoke(main, args)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "root:x" not in result.output  # a cited path outside the corpus is hashed at most, never shown

@@ -1,0 +1,77 @@
+"""Query expansion: thesaurus parsing, leftmost-longest matching, weighted expansion tokens."""
+
+from __future__ import annotations
+
+import pytest
+
+from ipqa.expand import ThesaurusError, expand, load_thesaurus, matched_terms, parse_thesaurus
+from ipqa.text import normalise
+from ipqa.tokenize import tokenize
+
+SMALL = parse_thesaurus("""
+# a comment line
+贷款 => 质押融资 信贷
+银行 金融机构        # a group: both directions
+质押融资 => 知识产权金融
+""")
+
+
+def test_a_known_word_expands_to_its_related_terms():
+    tokens = dict(expand("企业如何向银行申请贷款", mode="words", weight=0.4, thesaurus=SMALL))
+    assert {"质押融资", "信贷", "金融机构"} <= set(tokens)
+
+
+def test_expansion_tokens_carry_the_weight_given():
+    for weight in (0.2, 0.5):
+        pairs = expand("银行贷款", mode="words+bigrams", weight=weight, thesaurus=SMALL)
+        assert pairs and all(w == weight for _, w in pairs)
+    assert expand("银行贷款", weight=0.0, thesaurus=SMALL) == []
+
+
+def test_expansion_is_cut_into_index_tokens_and_skips_the_querys_own():
+    pairs = dict(expand("银行贷款", mode="words+bigrams", weight=0.3, thesaurus=SMALL))
+    assert {"质押", "融资", "押融"} <= set(pairs)  # bigrams of 质押融资, as clauses are indexed
+    own = set(tokenize("银行贷款", mode="words+bigrams"))
+    assert not own & set(pairs)
+
+
+def test_an_unknown_word_passes_through_unexpanded():
+    assert expand("个体工商户的营业执照", mode="words", thesaurus=SMALL) == []
+    assert matched_terms(normalise("个体工商户"), SMALL) == []
+
+
+def test_groups_are_symmetric_and_arrows_one_way():
+    assert "银行" in SMALL["金融机构"] and "金融机构" in SMALL["银行"]
+    assert "质押融资" in SMALL["贷款"]
+    assert "贷款" not in SMALL.get("质押融资", ())
+
+
+def test_longest_match_wins_and_inner_terms_do_not_fire():
+    thesaurus = parse_thesaurus("融资 => 贷款\n质押融资 => 知识产权金融")
+    assert matched_terms("深化知识产权质押融资工作", thesaurus) == ["质押融资"]
+    assert "贷款" not in dict(expand("质押融资", mode="words", thesaurus=thesaurus))
+
+
+def test_a_term_the_query_already_says_is_not_added():
+    # 贷款 → 质押融资, but the query already contains 质押融资 itself.
+    pairs = dict(expand("质押融资和贷款", mode="words", thesaurus=parse_thesaurus("贷款 => 质押融资 信贷")))
+    assert "质押融资" not in pairs and "信贷" in pairs
+
+
+def test_traditional_script_queries_expand_like_simplified():
+    assert expand("銀行貸款", thesaurus=SMALL) == expand("银行贷款", thesaurus=SMALL)
+
+
+@pytest.mark.parametrize("line", ["贷款 => ", "a b => c", "孤词"])
+def test_a_malformed_line_is_reported_with_its_number(line):
+    with pytest.raises(ThesaurusError, match="line 2"):
+        parse_thesaurus(f"银行 金融机构\n{line}", "mine.txt")
+
+
+def test_the_shipped_thesaurus_loads_and_is_normalised():
+    thesaurus = load_thesaurus()
+    assert len(thesaurus) >= 100
+    for term, related in thesaurus.items():
+        assert term == normalise(term).lower() and term not in related
+        assert all(r == normalise(r).lower() for r in related)
+    assert "质押融资" in dict(expand("用专利向银行贷款", mode="words"))
