@@ -129,13 +129,16 @@ class _Rows:
 
 
 def build_index(roots: Sequence[Path], index_dir: Path, settings: Settings,
-                progress: Progress | None = None) -> BuildReport:
+                progress: Progress | None = None, wait: float | None = 0.0) -> BuildReport:
     """Index every readable file under ``roots`` into ``index_dir``; the old index stays until the new one is
     complete. Unchanged documents and clauses reuse their rows, tokens and embeddings from the existing index.
     One build at a time per folder: raises ipqa.lock.BuildLocked when another build holds it."""
     from ipqa.lock import build_lock
 
-    with build_lock(Path(index_dir)):
+    with build_lock(Path(index_dir), wait=wait):  # wait: seconds (None: as long as it takes)
+        if not Path(index_dir).exists():
+            store.recover(Path(index_dir))
+        store.remove_leftovers(Path(index_dir))  # safe: holding the lock, no other build is writing
         return _build(roots, index_dir, settings, progress)
 
 

@@ -174,8 +174,33 @@ def temp_sibling(index_dir: Path) -> Path:
     return tmp
 
 
+def remove_leftovers(index_dir: Path) -> None:
+    """Delete the temp and backup folders of builds that were killed (each as large as the index). Only call it
+    while holding the build lock: then no other build is writing one of them."""
+    for pattern in (f".{index_dir.name}.building-*", f".{index_dir.name}.old-*"):
+        for folder in index_dir.parent.glob(pattern):
+            log.info("removing %s, left by an interrupted build", folder)
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where that is unavailable."""
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
 def swap_in(new: Path, index_dir: Path) -> None:
-    """Replace ``index_dir`` by ``new``: old → backup, new → index, drop backup; on failure the old one stays."""
+    """Replace ``index_dir`` by ``new`` so that a complete index is in place at every instant where the OS can
+    exchange two folders atomically; elsewhere old → backup, new → index (recover() repairs a crash between)."""
+    if index_dir.is_dir() and _exchange(new, index_dir):
+        shutil.rmtree(new, ignore_errors=True)  # ``new`` now holds the old index
+        return
     backup = None
     if index_dir.exists():
         backup = index_dir.parent / f".{index_dir.name}.old-{os.getpid()}-{int(time.time() * 1000)}"

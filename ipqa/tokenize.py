@@ -78,9 +78,10 @@ def tokenizer_signature(mode: str) -> str:
 # Cut results are cached per jieba block (a run of CJK/alphanumerics between punctuation or spaces). jieba cuts
 # each block on its own, so cutting block by block gives exactly its tokens for the whole text; legal and policy
 # texts repeat many blocks (law titles in every clause header, 依照本法规定, 由县级以上人民政府…), so a build
-# cuts each distinct block once. The cache is cleared when full, which bounds its memory.
+# cuts each distinct block once. The caches are cleared when full, which bounds their memory.
 _CACHE_LIMIT = 300_000
-_cache: dict[tuple[bool, str], tuple[tuple[str, bool, bool], ...]] = {}
+_cache: dict[tuple[bool, str], tuple] = {}
+_bigram_cache: dict[str, tuple[str, ...]] = {}
 _CJK_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
@@ -91,30 +92,45 @@ def _blocks():
     return jieba.re_han_default  # the pattern jieba's cut() splits a text into blocks with
 
 
-def _block_words(block: str, search: bool) -> tuple[tuple[str, bool, bool], ...]:
-    """(word, kept, all-CJK) for each word jieba cuts ``block`` into."""
+def _block(block: str, search: bool) -> tuple[tuple[str, ...], bool, str, tuple[str, ...], str]:
+    """What ``block`` adds to a text's tokens: (kept words, whether it ends the open run of CJK words, the CJK
+    words that continue the open run before that, the complete runs inside it, the run it leaves open)."""
     key = (search, block)
-    words = _cache.get(key)
-    if words is None:
-        tk, stop = _jieba(), stopwords()
-        cut = tk.cut_for_search(block, HMM=True) if search else tk.cut(block, HMM=True)
-        out = []
-        for word in cut:
-            word = word.strip().lower()
-            keep = bool(word) and word not in stop and _WORDLIKE.search(word) is not None
-            out.append((word, keep, keep and _CJK_WORD.fullmatch(word) is not None))
-        words = tuple(out)
-        if len(_cache) >= _CACHE_LIMIT:
-            _cache.clear()
-        _cache[key] = words
-    return words
+    found = _cache.get(key)
+    if found is not None:
+        return found
+    tk, stop = _jieba(), stopwords()
+    cut = tk.cut_for_search(block, HMM=True) if search else tk.cut(block, HMM=True)
+    kept, runs, run, closed, head = [], [], [], False, ""
+    for word in cut:
+        word = word.strip().lower()
+        keep = bool(word) and word not in stop and _WORDLIKE.search(word) is not None
+        if keep:
+            kept.append(word)
+        if keep and _CJK_WORD.fullmatch(word):
+            run.append(word)
+            continue
+        if not closed:  # the first word that is not a kept CJK word ends the run that was open before the block
+            closed, head, run = True, "".join(run), []
+        elif run:
+            runs.append("".join(run))
+            run = []
+    kept_words, inner = tuple(kept), tuple(runs)
+    found = (kept_words, True, head, inner, "".join(run)) if closed else (kept_words, False, "".join(run), (), "")
+    if len(_cache) >= _CACHE_LIMIT:
+        _cache.clear()
+    _cache[key] = found
+    return found
 
 
-def _bigrams(runs: list[str]) -> list[str]:
-    out = []
-    for run in runs:
-        out.extend(run[i:i + 2] for i in range(len(run) - 1))
-    return out
+def _bigrams(run: str) -> tuple[str, ...]:
+    found = _bigram_cache.get(run)
+    if found is None:
+        found = tuple(run[i:i + 2] for i in range(len(run) - 1))
+        if len(_bigram_cache) >= _CACHE_LIMIT:
+            _bigram_cache.clear()
+        _bigram_cache[run] = found
+    return found
 
 
 def tokenize(text: str, mode: str = DEFAULT_MODE) -> list[str]:
@@ -130,21 +146,23 @@ def tokenize_normalised(text: str, mode: str = DEFAULT_MODE) -> list[str]:
         raise ValueError(f"unknown tokenizer mode {mode!r}; choose one of {', '.join(MODES)}")
     tokens: list[str] = []
     runs: list[str] = []
-    run: list[str] = []
+    open_run: list[str] = []  # pieces of the run of kept CJK words still open at the end of the last block
     search = mode == "search"
     for block in _blocks().split(text):
         if not block:
             continue
-        for word, keep, cjk in _block_words(block, search):
-            if keep:
-                tokens.append(word)
-            if cjk:
-                run.append(word)
-            elif run:
-                runs.append("".join(run))
-                run = []
-    if run:
-        runs.append("".join(run))
+        kept, closed, head, inner, tail = _block(block, search)
+        tokens.extend(kept)
+        if head:
+            open_run.append(head)
+        if closed:
+            if open_run:
+                runs.append("".join(open_run))
+            runs.extend(inner)
+            open_run = [tail] if tail else []
+    if open_run:
+        runs.append("".join(open_run))
     if mode == "words+bigrams":
-        tokens.extend(_bigrams(runs))
+        for run in runs:
+            tokens.extend(_bigrams(run))
     return tokens

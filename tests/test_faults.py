@@ -137,8 +137,6 @@ def test_the_next_build_after_a_kill_succeeds(versions, tmp_path):
     assert _results(Index.load(index_dir)) == versions["new"]
 
 
-@pytest.mark.xfail(strict=True, reason="needs ipqa.store to clear .index.building-*/.old-* of killed builds while "
-                                       "holding the build lock (reliability report, fix C)")
 def test_the_next_build_clears_what_a_killed_build_left(versions, tmp_path):
     """A killed build of the full collection leaves a temp folder as large as the index; the next build, which
     holds the lock and so knows no other build is writing, removes it."""
