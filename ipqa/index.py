@@ -13,6 +13,7 @@ import numpy as np
 
 from ipqa import columns, store
 from ipqa.build import BuildReport, build_index, index_state
+from ipqa.expand import expand
 from ipqa.fusion import rrf
 from ipqa.lexical import Lexical
 from ipqa.records import Clause, Document, Filters, Hit, SearchResult
@@ -138,7 +139,9 @@ class Index:
             return SearchResult(query=query, notes=tuple(notes), terms=terms,
                                 message="no document matches the filters")
         depth = max(s.depth, k)
-        ranked = {"bm25": self._lexical.search(tokens, depth, allowed)}
+        # Thesaurus expansion (ipqa.expand): related official terms at a weight below the query's own words.
+        weighted = expand(text, weight=s.query_expansion) if s.query_expansion > 0 else []
+        ranked = {"bm25": self._lexical.search(tokens, depth, allowed, weighted)}
         vector = self._query_vector(text)
         if vector is not None:
             ranked["dense"] = self._dense.search(vector, depth, allowed)

@@ -10,6 +10,7 @@ scores against rank_bm25.BM25Okapi given the same idf.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -85,17 +86,25 @@ class Lexical:
         vocab = self._bm25.vocab_dict
         return [t for t in tokens if t and t in vocab]
 
-    def scores(self, tokens: list[str]) -> np.ndarray:
-        """BM25 score of every row for the query tokens (repeated query tokens count again, as in rank_bm25)."""
+    def scores(self, tokens: list[str], weighted: Sequence[tuple[str, float]] = ()) -> np.ndarray:
+        """BM25 score of every row for the query tokens (repeated query tokens count again, as in rank_bm25), plus
+        ``w · BM25(t)`` for each ``(t, w)`` in ``weighted`` (down-weighted query expansion, see ipqa.expand)."""
         ids = self._bm25.get_tokens_ids(self.known(tokens))
-        if not ids:
-            return np.zeros(len(self), dtype=np.float32)
-        return self._bm25.get_scores_from_ids(ids)
+        out = self._bm25.get_scores_from_ids(ids) if ids else np.zeros(len(self), dtype=np.float32)
+        groups: dict[float, list[str]] = {}
+        for token, weight in weighted:
+            groups.setdefault(weight, []).append(token)
+        for weight, group in groups.items():  # one column sum per distinct weight
+            extra = self._bm25.get_tokens_ids(self.known(group))
+            if extra:
+                out = out + np.float32(weight) * self._bm25.get_scores_from_ids(extra)
+        return out
 
-    def search(self, tokens: list[str], k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+    def search(self, tokens: list[str], k: int, allowed: np.ndarray | None = None,
+               weighted: Sequence[tuple[str, float]] = ()) -> list[tuple[int, float]]:
         """Top ``k`` rows with a positive score, best first. ``allowed`` (sorted row ids) is applied to the score
-        vector before the cut, so a filter never starves the result."""
-        scores = self.scores(tokens)
+        vector before the cut, so a filter never starves the result. ``weighted``: see :meth:`scores`."""
+        scores = self.scores(tokens, weighted)
         if allowed is not None:
             masked = np.zeros_like(scores)
             masked[allowed] = scores[allowed]

@@ -75,3 +75,42 @@ def test_the_shipped_thesaurus_loads_and_is_normalised():
         assert term == normalise(term).lower() and term not in related
         assert all(r == normalise(r).lower() for r in related)
     assert "质押融资" in dict(expand("用专利向银行贷款", mode="words"))
+
+
+# --- wired into search: Lexical takes weighted expansion tokens, Index.search applies Settings.query_expansion ---
+
+POLICY = """关于推进知识产权金融工作的通知
+
+一、深化知识产权质押融资，加强与金融机构合作，扩大质押融资规模。
+二、开展专利导航，服务重点产业。
+"""
+OTHER = """关于环境卫生管理的通知
+
+一、企业应当保持厂区环境卫生整洁。
+"""
+
+
+def test_weighted_tokens_add_weight_times_their_bm25():
+    import numpy as np
+
+    from ipqa.lexical import Lexical
+
+    lex = Lexical.build([["质押", "融资"], ["专利", "导航"], ["融资", "银行", "银行"]], k1=1.2, b=0.75)
+    base, extra = lex.scores(["专利"]), lex.scores(["融资"])
+    np.testing.assert_allclose(lex.scores(["专利"], [("融资", 0.25)]), base + 0.25 * extra, rtol=1e-6)
+    np.testing.assert_allclose(lex.scores(["专利"], [("未知词", 0.5)]), base)  # unknown expansion token: no effect
+
+
+@pytest.mark.parametrize("weight, found", [(0.2, True), (0.0, False)])
+def test_search_reaches_policy_wording_only_through_expansion(tmp_path, weight, found):
+    from ipqa.index import Index, build_index
+    from ipqa.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "policy.txt").write_text(POLICY, encoding="utf-8")
+    (corpus / "other.txt").write_text(OTHER, encoding="utf-8")
+    build_index([corpus], tmp_path / "index", Settings(model="", query_expansion=weight))
+    hits = Index.load(tmp_path / "index").search("企业怎样向银行贷款", k=5).hits
+    assert any("质押融资" in h.clause.text for h in hits) is found
+    assert hits and hits[0].clause.doc_id == "other"  # the query's own word (企业) still outweighs expansions
