@@ -19,6 +19,7 @@ from ipqa.decode import UnreadableFile
 from ipqa.formats import SUFFIXES, extract
 from ipqa.headers import parse_header
 from ipqa.records import Document, Flag
+from ipqa.text import merge_spans
 
 log = logging.getLogger(__name__)
 
@@ -106,20 +107,11 @@ def read_document(path: Path, root: Path) -> Document:
         text=text,
         meta=meta,
         flags=tuple(flags),
-        excluded=merge_spans(excluded),
+        excluded=tuple(merge_spans(excluded)),
         encoding=extracted.encoding,
     )
 
 
-def merge_spans(spans: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
-    """Sorted, overlapping or touching spans merged."""
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return tuple((s, e) for s, e in merged)
 
 
 def plan_corpus(roots: Sequence[Path]) -> list[tuple[Path, Path] | Skipped]:

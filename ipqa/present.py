@@ -17,7 +17,7 @@ from itertools import pairwise
 from typing import Literal
 
 from ipqa.records import Answer, Flag, Hit, Metadata
-from ipqa.text import normalise, to_simplified
+from ipqa.text import merge_spans, normalise, to_simplified
 
 Script = Literal["original", "simplified", "traditional"]
 SCRIPT_LABELS: dict[str, str] = {"original": "原文", "simplified": "简体", "traditional": "繁體"}
@@ -102,14 +102,6 @@ def match_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
     return merge_spans(spans)
 
 
-def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [(s, e) for s, e in merged]
 
 
 def render_spans(text: str, layers: Mapping[str, Sequence[tuple[int, int]]],

@@ -231,9 +231,7 @@ class Filters:
         year = meta.year
         if self.year_from is not None and (year is None or year < self.year_from):
             return False
-        if self.year_to is not None and (year is None or year > self.year_to):
-            return False
-        return True
+        return self.year_to is None or (year is not None and year <= self.year_to)
 
 
 @dataclass(frozen=True)

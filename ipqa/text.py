@@ -66,3 +66,14 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         if m.end() > m.start():
             spans.append((m.start(), m.end()))
     return spans
+
+
+def merge_spans(spans) -> list[tuple[int, int]]:
+    """Sorted spans with overlapping or touching ones merged."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(s, e) for s, e in merged]

@@ -115,10 +115,10 @@ def documents(draw) -> Document:
             b = draw(st.integers(a + 1, end))
             excluded.append((a, b))  # inline spam
             flags.append(Flag("spam", "injected", a, b))
-    from ipqa.corpus import merge_spans
+    from ipqa.text import merge_spans
 
     return Document(doc_id="fuzz/doc", source="fuzz.txt", sha256="0" * 64, text=text, flags=tuple(flags),
-                    excluded=merge_spans(excluded))
+                    excluded=tuple(merge_spans(excluded)))
 
 
 @BOUNDED

@@ -17,12 +17,12 @@ from ipqa.present import (
     flag_messages,
     highlight_html,
     match_spans,
-    merge_spans,
     question_problem,
     render_spans,
     why_matched,
 )
 from ipqa.records import Answer, Clause, Departments, Document, Flag, Hit, Metadata, RetrieverScore
+from ipqa.text import merge_spans
 from ipqa.ui import (
     card_html,
     context_span,

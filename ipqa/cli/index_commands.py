@@ -74,7 +74,9 @@ def search(query, index_dir, k, region, level, issuer, doc_type, year_from, year
     index = open_index(index_dir)
     filters = filters_from(region, level, issuer, doc_type, year_from, year_to, validity, doc)
     result = index.search(query, k=k, filters=filters)
-    hits = [_hit_json(index, hit) for hit in result.hits]
+    from ipqa.outline import hit_dict
+
+    hits = [hit_dict(index, hit) for hit in result.hits]
     if as_json:
         echo_json({"query": result.query, "terms": list(result.terms), "notes": list(result.notes),
                    "message": result.message, "hits": hits})
@@ -89,14 +91,6 @@ def search(query, index_dir, k, region, level, issuer, doc_type, year_from, year
         click.echo(f"   {hit['clause_id']}  chars {hit['start']}-{hit['end']}")
         click.echo("   " + " ".join(hit["text"].split())[:200])
 
-
-def _hit_json(index, hit) -> dict:
-    c = hit.clause
-    doc = index.documents.get(c.doc_id)
-    return {"clause_id": c.clause_id, "doc_id": c.doc_id, "title": doc.title if doc else "", "path": list(c.path),
-            "text": c.text, "start": c.start, "end": c.end, "score": hit.score,
-            "retrievers": {name: {"rank": r.rank, "score": r.score} for name, r in hit.retrievers.items()},
-            "matched_terms": list(hit.matched_terms)}
 
 
 @main.command()
