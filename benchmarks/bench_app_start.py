@@ -5,11 +5,11 @@ later start on the built index (load once, answer). Each is measured from launch
 answer text appearing in the page, opened at ``/?q=<question>``. A third: on a fresh server, a person opens the
 page, types for 3 s and presses Enter: the time from Enter to the answer.
 
-    python benchmarks/bench_app_start.py                      # seeds in corpus/, keyword-only index
-    python benchmarks/bench_app_start.py --corpus corpus --corpus ../shared/data/lawrefbook --repeat 1
-    python benchmarks/bench_app_start.py --model BAAI/bge-small-zh-v1.5   # when the model is in the local cache
+    python -m benchmarks.bench_app_start                      # seeds in corpus/, keyword-only index
+    python -m benchmarks.bench_app_start --corpus corpus --corpus ../shared/data/lawrefbook --repeat 1
+    python -m benchmarks.bench_app_start --model BAAI/bge-small-zh-v1.5   # when the model is in the local cache
     # warm starts only, on an index already built from the same corpus:
-    python benchmarks/bench_app_start.py --corpus corpus --corpus ../shared/data/lawrefbook --index /tmp/big
+    python -m benchmarks.bench_app_start --corpus corpus --corpus ../shared/data/lawrefbook --index /tmp/big
 """
 
 from __future__ import annotations
@@ -24,9 +24,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
 
-from browser_harness import browser_problem, chromium, serve_app, wait_for
+from tests.helpers.browser import browser_problem, chromium, serve_app, wait_for
 
 QUESTION = "谁负责知识产权质押融资？"
 

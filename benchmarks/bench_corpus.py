@@ -1,6 +1,6 @@
 """Time reading and splitting the whole lawrefbook collection (3,475 laws): files, clauses, seconds, clauses/s.
 
-    python benchmarks/bench_corpus.py [FOLDER]      # default: ../shared/data/lawrefbook
+    python -m benchmarks.bench_corpus [FOLDER]      # default: ../shared/data/lawrefbook
 
 Reading (decode, clean, metadata) and splitting (clauses, departments) are timed apart, so a regression shows
 where it is.
@@ -12,8 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from ipqa.clauses import split_clauses
-from ipqa.corpus import UnreadableFile, find_files, read_document
+from ipqa.clauses.split import split_clauses
+from ipqa.corpus.reading import UnreadableFile, find_files, read_document
 
 DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "lawrefbook"
 

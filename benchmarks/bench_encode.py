@@ -1,7 +1,7 @@
 """Timing of the dense side: query encoding, passage encoding, faiss flat vs HNSW search and HNSW build.
 
-    /work/venv/bin/python benchmarks/bench_encode.py            # tiny test model (timing only)
-    /work/venv/bin/python benchmarks/bench_encode.py --model DIR  # a real model directory
+    python -m benchmarks.bench_encode            # tiny test model (timing only)
+    python -m benchmarks.bench_encode --model DIR  # a real model directory
 
 Without --model two random-weight models from tests/tiny_model.py are timed: the tiny test model (plumbing:
 tokenising, batching, torch overhead) and one in BAAI/bge-small-zh-v1.5's exact architecture (4 layers, 512 wide,
@@ -22,10 +22,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT))
 
-from ipqa.dense import DenseIndex, load_encoder
+from ipqa.retrieval.dense import DenseIndex, load_encoder
 from ipqa.settings import BGE_ZH_QUERY_INSTRUCTION
 from ipqa.text import sentence_spans
 
@@ -67,22 +65,26 @@ def bench_encoder(model: str, label: str) -> None:
         encoder.query_threads = threads  # encode_query switches torch to this many threads (default 1)
         encoder.encode_query(queries[0], BGE_ZH_QUERY_INSTRUCTION)  # warm-up
         times = [t for q in queries for t in timed(lambda q=q: encoder.encode_query(q, BGE_ZH_QUERY_INSTRUCTION), 1)]
-        print(f"query encode ({label}), {threads} torch thread(s): p50 {percentile(times, 50):.1f} ms, "
-              f"p95 {percentile(times, 95):.1f} ms over {len(times)} queries")
+        print(
+            f"query encode ({label}), {threads} torch thread(s): p50 {percentile(times, 50):.1f} ms, "
+            f"p95 {percentile(times, 95):.1f} ms over {len(times)} queries"
+        )
     encoder.query_threads = type(encoder).query_threads
     passages = seed_sentences(2000)
     started = time.perf_counter()
     encoder.encode_passages(passages, batch_size=32)
     seconds = time.perf_counter() - started
-    print(f"passage encode ({label}), {all_threads} torch threads: {len(passages) / seconds:.0f} clauses/s over "
-          f"{len(passages)} seed sentences (mean {statistics.mean(map(len, passages)):.0f} chars), batch 32")
+    print(
+        f"passage encode ({label}), {all_threads} torch threads: {len(passages) / seconds:.0f} clauses/s over "
+        f"{len(passages)} seed sentences (mean {statistics.mean(map(len, passages)):.0f} chars), batch 32"
+    )
 
 
 def bench_encoders(model: str | None) -> None:
     if model is not None:
         bench_encoder(model, f"model {model}")
         return
-    from tiny_model import BGE_SMALL_ZH_SHAPE, build_tiny_model
+    from tests.helpers.tiny_model import BGE_SMALL_ZH_SHAPE, build_tiny_model
 
     with tempfile.TemporaryDirectory() as tmp:
         bench_encoder(str(build_tiny_model(Path(tmp) / "tiny")), TINY_LABEL)
@@ -97,8 +99,10 @@ def bench_faiss(n: int, dim: int, queries: int) -> None:
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     qs = rng.standard_normal((queries, dim), dtype=np.float32)
     qs /= np.linalg.norm(qs, axis=1, keepdims=True)
-    print(f"faiss over {n:,} random {dim}-d unit vectors, {queries} single queries, k=10 "
-          f"(faiss {faiss.__version__}, {faiss.omp_get_max_threads()} omp threads available)")
+    print(
+        f"faiss over {n:,} random {dim}-d unit vectors, {queries} single queries, k=10 "
+        f"(faiss {faiss.__version__}, {faiss.omp_get_max_threads()} omp threads available)"
+    )
 
     flat = DenseIndex.build(vectors, exact_limit=n)
     raw = flat._index  # the raw faiss index, to time 1 vs 2 threads without DenseIndex's own thread setting
@@ -123,8 +127,10 @@ def bench_faiss(n: int, dim: int, queries: int) -> None:
     searched = [t for q in qs for t in timed(lambda q=q: hnsw.search(q, 10), 1)]
     truth = [set(raw.search(q[None], 10)[1][0].tolist()) for q in qs]
     recall = np.mean([len({r for r, _ in hnsw.search(q, 10)} & t) / 10 for q, t in zip(qs, truth)])
-    print(f"  HNSW search (efSearch 64): p50 {percentile(searched, 50):.2f} ms, p95 {percentile(searched, 95):.2f} "
-          f"ms, recall@10 vs flat {recall:.3f} (random vectors: a hard case for HNSW; real embeddings cluster)")
+    print(
+        f"  HNSW search (efSearch 64): p50 {percentile(searched, 50):.2f} ms, p95 {percentile(searched, 95):.2f} "
+        f"ms, recall@10 vs flat {recall:.3f} (random vectors: a hard case for HNSW; real embeddings cluster)"
+    )
     for ef in (128, 256):  # what a larger efSearch would buy (DenseIndex uses EF_SEARCH)
         params = faiss.SearchParametersHNSW(efSearch=ef)
         faiss.omp_set_num_threads(1)

@@ -2,7 +2,7 @@
 the way Streamlit serves sessions (threads in one process sharing one ``Index``).
 
     ipqa build corpus ../shared/data/lawrefbook --index /tmp/ipqa_big --model ""    # once
-    python benchmarks/bench_load.py --index /tmp/ipqa_big [--clients 1,8] [--queries 400] [--op search|ask]
+    python -m benchmarks.bench_load --index /tmp/ipqa_big [--clients 1,8] [--queries 400] [--op search|ask]
 
 Each client sends its share of the queries back to back (a closed loop: a new query as soon as the last one is
 answered). Queries are the dev questions (../shared/eval/seed_dev.jsonl, when present) plus headings and sentence
@@ -38,13 +38,13 @@ def queries(index, n: int, seed: int = 7) -> list[str]:
             out.append(clause.path[-1])
         else:
             start = rng.randrange(max(1, len(clause.text) - 12))
-            out.append(clause.text[start:start + rng.randint(12, 30)])
+            out.append(clause.text[start : start + rng.randint(12, 30)])
     return out[:n]
 
 
 def run(index, items: list[str], clients: int, op: str) -> tuple[float, list[float], list]:
     """(wall seconds, per-query latencies, per-query results in input order) with ``clients`` threads."""
-    from ipqa.answer import ask
+    from ipqa.answer.pipeline import ask
 
     def one(query: str):
         began = time.perf_counter()
@@ -74,7 +74,7 @@ def main() -> None:
     parser.add_argument("--op", choices=["search", "ask"], default="search")
     args = parser.parse_args()
 
-    from ipqa.index import Index, IndexLoadError
+    from ipqa.index.searcher import Index, IndexLoadError
 
     try:
         began = time.perf_counter()
@@ -85,8 +85,10 @@ def main() -> None:
     items = queries(index, args.queries)
     run(index, items[:20], 1, args.op)  # warm-up: the tokenizer dictionary, the encoder, caches
     semantic = "off: " + index.dense_status if index.dense_status else f"on ({index.settings.model})"
-    print(f"index {args.index}: {len(index.documents):,} documents, {len(index.clauses):,} clauses, loaded in "
-          f"{load_s:.1f} s; semantic search {semantic}")
+    print(
+        f"index {args.index}: {len(index.documents):,} documents, {len(index.clauses):,} clauses, loaded in "
+        f"{load_s:.1f} s; semantic search {semantic}"
+    )
     print(f"op {args.op}, {len(items)} queries per run, {threading.active_count()} threads before the runs")
     print(f"{'clients':>8} {'queries/s':>10} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  same as serial")
     baseline = None
@@ -94,8 +96,10 @@ def main() -> None:
         wall, latencies, results = run(index, items, clients, args.op)
         baseline = results if baseline is None else baseline
         same = results == baseline
-        print(f"{clients:>8} {len(items) / wall:>10.1f} {statistics.median(latencies) * 1000:>8.1f} "
-              f"{percentile(latencies, 0.95) * 1000:>8.1f} {max(latencies) * 1000:>8.1f}  {'yes' if same else 'NO'}")
+        print(
+            f"{clients:>8} {len(items) / wall:>10.1f} {statistics.median(latencies) * 1000:>8.1f} "
+            f"{percentile(latencies, 0.95) * 1000:>8.1f} {max(latencies) * 1000:>8.1f}  {'yes' if same else 'NO'}"
+        )
         if not same:
             sys.exit(f"{clients} concurrent clients got results different from the first run: a concurrency bug")
 

@@ -1,6 +1,6 @@
 """Benchmark of the BM25 path over ../shared/data/lawrefbook + corpus/ (not a timed test; figures for the README).
 
-    /work/venv/bin/python benchmarks/bench_search.py [--work DIR] [--queries 200] [--oracle 20] [--tiny]
+    python -m benchmarks.bench_search [--work DIR] [--queries 200] [--oracle 20] [--tiny]
 
 Measures, in one run: full build, rebuild after touching one file (and with nothing changed), load time and
 resident memory of a loaded index (median of three fresh processes), query
@@ -55,11 +55,11 @@ def main() -> None:
     import numpy as np
     import psutil
 
-    from ipqa import store
-    from ipqa.index import Index, build_index
-    from ipqa.lexical import Lexical
+    from ipqa.index import store
+    from ipqa.index.searcher import Index, build_index
+    from ipqa.retrieval.lexical import Lexical
+    from ipqa.retrieval.tokens import tokenize
     from ipqa.settings import Settings
-    from ipqa.tokenize import tokenize
 
     work = args.work or Path(tempfile.mkdtemp(prefix="ipqa-bench-"))
     seeds = work / "corpus"
@@ -74,8 +74,9 @@ def main() -> None:
     report, figures["full_build_s"] = timed(build_index, [seeds, LAWREFBOOK], index_dir, settings)
     figures["clauses"], figures["documents"] = report.clauses, report.documents
     touched = min(seeds.glob("*.txt"))
-    touched.write_text(touched.read_text(encoding="utf-8") + "\n（九）新增一项测试措施：开展专利开放许可试点。\n",
-                       encoding="utf-8")
+    touched.write_text(
+        touched.read_text(encoding="utf-8") + "\n（九）新增一项测试措施：开展专利开放许可试点。\n", encoding="utf-8"
+    )
     figures["load_average_at_rebuild"] = psutil.getloadavg()
     report, figures["rebuild_one_file_s"] = timed(build_index, [seeds, LAWREFBOOK], index_dir, settings)
     figures["rebuild_reused_tokens"] = report.reused_tokens
@@ -106,11 +107,11 @@ def main() -> None:
 
     vocab, ids, offsets = store.load_tokens(index_dir)
     words = np.asarray(vocab, dtype=object)
-    corpus = [words[ids[offsets[i]:offsets[i + 1]]].tolist() for i in range(len(offsets) - 1)]
+    corpus = [words[ids[offsets[i] : offsets[i + 1]]].tolist() for i in range(len(offsets) - 1)]
     oracle, figures["rank_bm25_build_s"] = timed(BM25Okapi, corpus, k1=settings.bm25_k1, b=settings.bm25_b)
     del corpus
     oracle_ms, same_ms = [], []
-    for q in qs[:args.oracle]:
+    for q in qs[: args.oracle]:
         tokens = tokenize(q, index.settings.tokenizer)
         scores, seconds = timed(oracle.get_scores, tokens)
         np.argsort(-scores)[:10]
@@ -131,19 +132,19 @@ def loaded_rss(index_dir: Path) -> tuple[float, float]:
     """Resident memory (MB) and load time of a fresh process that loads the index, as a server would."""
     import subprocess
 
-    code = ("import time, psutil; from pathlib import Path; from ipqa.index import Index; t = time.perf_counter(); "
-            f"i = Index.load(Path({str(index_dir)!r})); s = time.perf_counter() - t; i.search('专利'); "
-            "print(psutil.Process().memory_info().rss / 2**20, s)")
+    code = (
+        "import time, psutil; from pathlib import Path; from ipqa.index.searcher import Index; t = time.perf_counter(); "
+        f"i = Index.load(Path({str(index_dir)!r})); s = time.perf_counter() - t; i.search('专利'); "
+        "print(psutil.Process().memory_info().rss / 2**20, s)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     return float(out[0]), float(out[1])
 
 
 def tiny_figures(index, work: Path) -> dict:
-    sys.path.insert(0, str(ROOT / "tests"))
-    from tiny_model import build_tiny_model
-
-    from ipqa.build import indexed_text
-    from ipqa.dense import load_encoder
+    from ipqa.index.build import indexed_text
+    from ipqa.retrieval.dense import load_encoder
+    from tests.helpers.tiny_model import build_tiny_model
 
     encoder = load_encoder(str(build_tiny_model(work / "tiny")))
     texts = [indexed_text(index.document(c.doc_id), c) for c in index.clauses[:2000]]

@@ -1,17 +1,17 @@
 """The BM25 parameter study, reproducible in minutes: scores every setting from an index's stored token lists
 with numpy/scipy instead of rebuilding the index per setting.
 
-    /work/venv/bin/python benchmarks/tune_bm25.py --index IDX [--k1 1.2,1.5] [--b 0.5,0.75] [--expand 0,0.2]
+    python -m benchmarks.tune_bm25 --index IDX [--k1 1.2,1.5] [--b 0.5,0.75] [--expand 0,0.2]
         [--expand-mode words] [--header 0,0.3] [--doc 0,0.3] [--doc-avgdl 0,0.5] [--qa FILE ...] [--ranks]
 
 IDX is an index built with ``--model ""`` over corpus/ + ../shared/data/lawrefbook (``ipqa build``). For every
 combination it prints hit@5 and MRR@10 on each QA file (default: seed_dev and LeCoQA train), judged with the
-quote rule of :mod:`ipqa.evaluate`. Levers:
+quote rule of :mod:`ipqa.evaluation.evaluate`. Levers:
 
-- ``k1``, ``b``: Okapi BM25 as in :mod:`ipqa.lexical` (same idf, same tie order), so ``--expand 0 --header 0
+- ``k1``, ``b``: Okapi BM25 as in :mod:`ipqa.retrieval.lexical` (same idf, same tie order), so ``--expand 0 --header 0
   --doc 0`` at the index's k1/b reproduces ``ipqa eval``.
-- ``expand``: weight of the thesaurus expansion terms of :mod:`ipqa.expand` (0 = off), their tokens cut in
-  ``--expand-mode`` (default: ipqa.expand.EXPANSION_MODE).
+- ``expand``: weight of the thesaurus expansion terms of :mod:`ipqa.retrieval.expansion` (0 = off), their tokens cut in
+  ``--expand-mode`` (default: ipqa.retrieval.expansion.EXPANSION_MODE).
 - ``doc-avgdl``: α, length normalisation against the clause's own document's average clause length
   (geometric blend with the collection average; 0 = plain BM25).
 - ``header``: BM25F-like header boost, ``score + w · BM25(query, short title + clause path)``.
@@ -32,16 +32,16 @@ import numpy as np
 from scipy import sparse
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 SHARED = ROOT.parent / "shared"
 QA_FILES = (SHARED / "eval" / "seed_dev.jsonl", SHARED / "data" / "lecoqa" / "train.jsonl")
 DEPTH = 100  # candidates per ranking before fusing, as Settings.depth
 
 
-def bm25_matrix(ids: np.ndarray, rows: np.ndarray, n_rows: int, n_vocab: int, k1: float, b: float,
-                avgdl: np.ndarray | None = None):
+def bm25_matrix(
+    ids: np.ndarray, rows: np.ndarray, n_rows: int, n_vocab: int, k1: float, b: float, avgdl: np.ndarray | None = None
+):
     """(rows × vocab) CSR matrix of per-term BM25 contributions, token ``ids[i]`` belonging to row ``rows[i]``:
-    the formula of ipqa.lexical.Lexical.build_from_ids. ``avgdl`` (per row) replaces the collection's average
+    the formula of ipqa.retrieval.lexical.Lexical.build_from_ids. ``avgdl`` (per row) replaces the collection's average
     length in the length normalisation."""
     lengths = np.bincount(rows, minlength=n_rows)
     avgdl = np.full(n_rows, max(lengths.mean(), 1e-9)) if avgdl is None else avgdl
@@ -58,9 +58,9 @@ class Study:
     """Token lists of an index plus what judging and the extra fields need, loaded once."""
 
     def __init__(self, index_dir: Path) -> None:
-        from ipqa import store
+        from ipqa.index import store
+        from ipqa.retrieval.tokens import tokenize_normalised
         from ipqa.text import normalise
-        from ipqa.tokenize import tokenize_normalised
 
         settings, titles, clauses = _records(index_dir)
         self.k1, self.b, self.mode = settings["bm25_k1"], settings["bm25_b"], settings["tokenizer"]
@@ -73,8 +73,9 @@ class Study:
             doc_of_row.append(doc_id)
             header = normalise(f"{titles.get(doc_id, '')} {' › '.join(path)}")
             if header not in header_ids:  # headers repeat across a document's clauses: tokenize each once
-                header_ids[header] = [self.index.setdefault(t, len(self.index))
-                                      for t in tokenize_normalised(header, self.mode)]
+                header_ids[header] = [
+                    self.index.setdefault(t, len(self.index)) for t in tokenize_normalised(header, self.mode)
+                ]
             header_rows.append(header_ids[header])
         docs = {d: i for i, d in enumerate(dict.fromkeys(doc_of_row))}
         self.doc_of_row = np.asarray([docs[d] for d in doc_of_row], dtype=np.int64)
@@ -98,8 +99,10 @@ class Study:
             if doc_avgdl:
                 lengths = np.diff(self.offsets).astype(np.float64)
                 per_doc = np.bincount(self.doc_of_row, lengths) / np.bincount(self.doc_of_row)
-                avgdl = np.exp(doc_avgdl * np.log(np.maximum(per_doc[self.doc_of_row], 1.0))
-                               + (1 - doc_avgdl) * np.log(max(lengths.mean(), 1.0)))
+                avgdl = np.exp(
+                    doc_avgdl * np.log(np.maximum(per_doc[self.doc_of_row], 1.0))
+                    + (1 - doc_avgdl) * np.log(max(lengths.mean(), 1.0))
+                )
             return bm25_matrix(self.ids, self.row_of_token, n, self.n_vocab, k1, b, avgdl)
         if field == "header":
             return bm25_matrix(self.header_ids, self.row_of_header_token, n, self.n_vocab, k1, b)
@@ -108,8 +111,8 @@ class Study:
     def queries(self, questions, expand_weight: float, expand_mode: str = "") -> sparse.csc_matrix:
         """(vocab × questions) weights: each original token counts once per occurrence (as Lexical.scores),
         expansion tokens with their weight scaled by ``expand_weight``."""
-        from ipqa.expand import EXPANSION_MODE, expand
-        from ipqa.tokenize import tokenize
+        from ipqa.retrieval.expansion import EXPANSION_MODE, expand
+        from ipqa.retrieval.tokens import tokenize
 
         rows, cols, vals = [], [], []
         for j, q in enumerate(questions):
@@ -134,7 +137,7 @@ class Study:
 
 def _records(index_dir: Path) -> tuple[dict, dict[str, str], list[tuple[str, tuple[str, ...], str]]]:
     """(build settings, doc_id → header title, per row (doc_id, path, text)), read through the Index contract."""
-    from ipqa.index import Index
+    from ipqa.index.searcher import Index
 
     ix = Index.load(index_dir)
     titles = {d.doc_id: d.meta.short_title or d.meta.title for d in ix.documents.values()}
@@ -149,13 +152,14 @@ def top(scores: np.ndarray, k: int) -> np.ndarray:
     return positive[np.lexsort((positive, -scores[positive]))]
 
 
-def rankings(study: Study, questions, mats: dict, expand_w: float, header_w: float, doc_w: float,
-             expand_mode: str = "") -> list[list[int]]:
+def rankings(
+    study: Study, questions, mats: dict, expand_w: float, header_w: float, doc_w: float, expand_mode: str = ""
+) -> list[list[int]]:
     """The top 10 rows per question under one configuration."""
     q = study.queries(questions, expand_w, expand_mode)
     out = []
     for lo in range(0, q.shape[1], 64):
-        block = q[:, lo:lo + 64]
+        block = q[:, lo : lo + 64]
         scores = (mats["clause"] @ block).toarray()
         if header_w:
             scores += header_w * (mats["header"] @ block).toarray()
@@ -179,17 +183,21 @@ def fuse_documents(study: Study, rows: np.ndarray, docs: np.ndarray, weight: flo
 
 
 def judge(study: Study, questions, ranked: list[list[int]]) -> dict:
-    from ipqa.evaluate import is_relevant
+    from ipqa.evaluation.evaluate import is_relevant
     from ipqa.text import compact
 
     ranks = {}
     for q, rows in zip(questions, ranked):
         quotes = [compact(x) for x in q.relevant]
-        ranks[q.id] = next((i for i, r in enumerate(rows, 1) if any(is_relevant(study.compact(r), x) for x in quotes)),
-                           None)
+        ranks[q.id] = next(
+            (i for i, r in enumerate(rows, 1) if any(is_relevant(study.compact(r), x) for x in quotes)), None
+        )
     n = len(questions)
-    return {"hit@5": sum(r is not None and r <= 5 for r in ranks.values()) / n,
-            "mrr@10": sum(1 / r for r in ranks.values() if r) / n, "ranks": ranks}
+    return {
+        "hit@5": sum(r is not None and r <= 5 for r in ranks.values()) / n,
+        "mrr@10": sum(1 / r for r in ranks.values() if r) / n,
+        "ranks": ranks,
+    }
 
 
 def floats(text: str) -> list[float]:
@@ -197,7 +205,7 @@ def floats(text: str) -> list[float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ipqa.evaluate import read_questions
+    from ipqa.evaluation.evaluate import read_questions
 
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--index", type=Path, required=True)
@@ -207,11 +215,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--expand", type=floats, default=[0.0])
     p.add_argument("--header", type=floats, default=[0.0])
     p.add_argument("--doc", type=floats, default=[0.0])
-    p.add_argument("--doc-avgdl", type=floats, default=[0.0],
-                   help="α: length normalised against the document's own average clause length (0 = collection)")
+    p.add_argument(
+        "--doc-avgdl",
+        type=floats,
+        default=[0.0],
+        help="α: length normalised against the document's own average clause length (0 = collection)",
+    )
     p.add_argument("--query-set", action="store_true", help="count a repeated query token once")
     p.add_argument("--header-b", type=float, default=0.75, help="b of the header field (its k1 is the clause k1)")
-    p.add_argument("--expand-mode", default="", help="tokenizer mode for expansion terms (default: ipqa.expand.EXPANSION_MODE)")
+    p.add_argument(
+        "--expand-mode",
+        default="",
+        help="tokenizer mode for expansion terms (default: ipqa.retrieval.expansion.EXPANSION_MODE)",
+    )
     p.add_argument("--json", action="store_true", help="one JSON line per configuration")
     p.add_argument("--ranks", action="store_true", help="also print each question's first relevant rank (small sets)")
     args = p.parse_args(argv)
@@ -219,8 +235,10 @@ def main(argv: list[str] | None = None) -> int:
     study = Study(args.index)
     study.query_set = args.query_set
     sets = {f.stem: read_questions(f) for f in args.qa}
-    print(f"# loaded {len(study.texts)} clauses, {study.n_docs} documents in {time.perf_counter() - began:.0f} s",
-          file=sys.stderr)
+    print(
+        f"# loaded {len(study.texts)} clauses, {study.n_docs} documents in {time.perf_counter() - began:.0f} s",
+        file=sys.stderr,
+    )
     for k1, b, a in itertools.product(args.k1 or [study.k1], args.b or [study.b], args.doc_avgdl):
         mats = {"clause": study.matrix("clause", k1, b, a)}
         if any(args.header):
@@ -238,11 +256,14 @@ def main(argv: list[str] | None = None) -> int:
             if args.json:
                 print(json.dumps(row, ensure_ascii=False), flush=True)
             else:
-                figures = "  ".join(f"{n} {r['hit@5']:.3f}/{r['mrr@10']:.3f}" for n, r in row.items()
-                                    if isinstance(r, dict))
+                figures = "  ".join(
+                    f"{n} {r['hit@5']:.3f}/{r['mrr@10']:.3f}" for n, r in row.items() if isinstance(r, dict)
+                )
                 ranks = {n: r["ranks"] for n, r in row.items() if isinstance(r, dict) and "ranks" in r}
                 figures += "".join(f"\n    {n} ranks: {r}" for n, r in ranks.items())
-                print(f"k1={k1:<4} b={b:<5} doc_avgdl={a:<4} expand={e:<4} header={h:<4} doc={d:<4} {figures}", flush=True)
+                print(
+                    f"k1={k1:<4} b={b:<5} doc_avgdl={a:<4} expand={e:<4} header={h:<4} doc={d:<4} {figures}", flush=True
+                )
     return 0
 
 

@@ -24,10 +24,10 @@ class Settings:
     depth: int = 100  # candidates taken from each retriever before fusing (pyserini's k0)
     exact_search_limit: int = 300_000  # above this many clauses faiss uses an HNSW index
     encode_batch_size: int = 32
-    # ipqa.tokenize.MODES. words+bigrams beat words alone, seeds + lawrefbook, BM25 only: seed_dev MRR@10 0.789
+    # ipqa.retrieval.tokens.MODES. words+bigrams beat words alone, seeds + lawrefbook, BM25 only: seed_dev MRR@10 0.789
     # vs 0.742, LeCoQA hit@5 0.481 vs 0.437 (measured with `ipqa eval`).
     tokenizer: str = "words+bigrams"
-    # Weight of thesaurus expansion tokens (ipqa.expand, ipqa/data/synonyms.txt) relative to the query's own
+    # Weight of thesaurus expansion tokens (ipqa.retrieval.expansion, ipqa/data/synonyms.txt) relative to the query's own
     # tokens (1.0); 0 turns expansion off. Query time only. 0.1-0.3 all lift seed_dev hit@5 from 0.938 to 1.0
     # (the colloquial question "用专利向银行申请贷款" reaches the 质押融资 clauses) with LeCoQA within ±0.003.
     query_expansion: float = 0.2

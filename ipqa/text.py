@@ -53,7 +53,7 @@ def remove_spans(text: str, spans: list[tuple[int, int]], offset: int = 0) -> st
         start, end = max(start - offset, 0), min(end - offset, len(text))
         if end <= pos or start >= len(text):
             continue
-        out.append(text[pos:max(start, pos)])
+        out.append(text[pos : max(start, pos)])
         pos = max(pos, end)
     out.append(text[pos:])
     return "".join(out)

@@ -1,5 +1,5 @@
-"""Shared fixtures. ``../shared`` (seeds, lawrefbook, dev questions) exists on the developers' machines and in
-CI; a user's clone may not have it, so every test that needs it skips with the reason."""
+"""Shared fixtures: the ../shared resources (skipped with the reason where absent), a keyword-only index of the
+seeds built once per session, and the tiny sentence-transformers model (tests/helpers/tiny_model.py)."""
 
 from __future__ import annotations
 
@@ -7,20 +7,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
-SHARED = ROOT.parent / "shared"
-LAWREFBOOK = SHARED / "data" / "lawrefbook"
-LECOQA = SHARED / "data" / "lecoqa" / "train.jsonl"
-SEED_DEV = SHARED / "eval" / "seed_dev.jsonl"
-TEST_DATA = Path(__file__).resolve().parent / "data"
-
-
-def need(path: Path) -> Path:
-    """Skip the calling test, with the reason, when a ../shared resource is absent."""
-    if not path.exists():
-        pytest.skip(f"{path} is absent (../shared is only on the developers' machines and in CI)")
-    return path
+from tests.helpers.paths import CORPUS, LAWREFBOOK, SEED_DEV, need
+from tests.helpers.tiny_model import tiny_model_dir  # noqa: F401  (a session fixture, shared by every module)
 
 
 @pytest.fixture(scope="session")

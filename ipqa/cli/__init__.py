@@ -13,8 +13,11 @@ import click
 @click.version_option(package_name="ipqa")
 def main(verbose: bool) -> None:
     """ipqa: search and question answering over Chinese IP policy texts, with auditable citations."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
 
 
 # Importing the command modules registers their commands on ``main``.

@@ -18,11 +18,11 @@ from ipqa.cli.common import echo_json, filter_options, filters_from, index_optio
 @click.option("--json", "as_json", is_flag=True, help="Print the answer, citations and hits as JSON.")
 def ask(question, index_dir, k, region, level, issuer, doc_type, validity, year_from, year_to, doc, as_json):
     """Answer QUESTION from the indexed clauses, with numbered verbatim citations."""
-    from ipqa.answer import ask as answer_question
-    from ipqa.outline import answer_dict, answer_text
+    from ipqa.answer.pipeline import ask as answer_question
+    from ipqa.views.terminal import answer_dict, answer_text
 
     if not question.strip():
-        raise click.ClickException("the question is empty: ask in a sentence, e.g. ipqa ask \"谁负责知识产权质押融资？\"")
+        raise click.ClickException('the question is empty: ask in a sentence, e.g. ipqa ask "谁负责知识产权质押融资？"')
     index = open_index(index_dir)
     filters = filters_from(region, level, issuer, doc_type, year_from, year_to, validity, doc)
     reply = answer_question(index, question, k=k, filters=filters)
@@ -34,14 +34,19 @@ def ask(question, index_dir, k, region, level, issuer, doc_type, validity, year_
 
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--index", "index_dir", default=None, envvar="IPQA_INDEX",
-              help="Index folder whose manifest says where the corpus is (else the citations' source paths).")
+@click.option(
+    "--index",
+    "index_dir",
+    default=None,
+    envvar="IPQA_INDEX",
+    help="Index folder whose manifest says where the corpus is (else the citations' source paths).",
+)
 def verify(file, index_dir):
     """Re-check every citation in FILE (an `ask --json` output or an `eval --out` run) against the source
     files: unchanged sha256 and the quote still at its span. Exit 1 naming each broken citation."""
     from pathlib import Path
 
-    from ipqa.verify import VerifyInputError, load_citations, verify_citations
+    from ipqa.evaluation.verify import VerifyInputError, load_citations, verify_citations
 
     try:
         report = verify_citations(load_citations(Path(file)), Path(index_dir) if index_dir else None)
@@ -61,15 +66,18 @@ def verify(file, index_dir):
 @main.command()
 @click.argument("item_id", metavar="ID")
 @index_option
-@click.option("--context", default=1, show_default=True, type=click.IntRange(0, 50),
-              help="Clauses shown before and after a clause.")
+@click.option(
+    "--context",
+    default=1,
+    show_default=True,
+    type=click.IntRange(0, 50),
+    help="Clauses shown before and after a clause.",
+)
 def show(item_id, index_dir, context):
     """Show a document (metadata and clause outline) or a clause (path, units, flags and its neighbours)."""
-    from ipqa.outline import UnknownId, describe
+    from ipqa.views.terminal import UnknownId, describe
 
     try:
         click.echo(describe(open_index(index_dir), item_id, context))
     except UnknownId as exc:
         raise click.ClickException(str(exc)) from exc
-
-

@@ -7,8 +7,15 @@ from pathlib import Path
 
 import click
 
-index_option = click.option("--index", "index_dir", default="index", show_default=True, envvar="IPQA_INDEX",
-                            type=click.Path(file_okay=False), help="Index folder (env IPQA_INDEX).")
+index_option = click.option(
+    "--index",
+    "index_dir",
+    default="index",
+    show_default=True,
+    envvar="IPQA_INDEX",
+    type=click.Path(file_okay=False),
+    help="Index folder (env IPQA_INDEX).",
+)
 
 
 def echo_json(data) -> None:
@@ -18,7 +25,7 @@ def echo_json(data) -> None:
 
 def open_index(index_dir: str):
     """The loaded index, or a ClickException naming the problem and saying how to build one."""
-    from ipqa.index import Index, IndexLoadError
+    from ipqa.index.searcher import Index, IndexLoadError
 
     try:
         return Index.load(Path(index_dir))
@@ -48,5 +55,13 @@ def filter_options(command):
 def filters_from(region, level, issuer, doc_type, year_from, year_to, validity, doc):
     from ipqa.records import Filters
 
-    return Filters(region=region, level=level, issuer=issuer, doc_type=doc_type, validity=validity,
-                   year_from=year_from, year_to=year_to, doc_ids=tuple(doc))
+    return Filters(
+        region=region,
+        level=level,
+        issuer=issuer,
+        doc_type=doc_type,
+        validity=validity,
+        year_from=year_from,
+        year_to=year_to,
+        doc_ids=tuple(doc),
+    )

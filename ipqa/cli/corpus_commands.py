@@ -22,9 +22,18 @@ def _echo_clause_tree(document, clauses) -> None:
     """Metadata, flags, then the clauses indented by path; headings without body text are printed once."""
     meta = document.meta
     click.echo(f"《{meta.title or document.doc_id}》  {document.doc_id}  sha256 {document.sha256[:12]}")
-    fields = [("发布机关", meta.issuer), ("发文字号", meta.doc_number), ("日期", meta.date), ("地区", meta.region),
-              ("层级", meta.level), ("类型", meta.doc_type), ("效力", meta.validity)]
-    click.echo("  " + "  ".join(f"{k}: {v}" for k, v in fields if v) if any(v for _, v in fields) else "  (no metadata)")
+    fields = [
+        ("发布机关", meta.issuer),
+        ("发文字号", meta.doc_number),
+        ("日期", meta.date),
+        ("地区", meta.region),
+        ("层级", meta.level),
+        ("类型", meta.doc_type),
+        ("效力", meta.validity),
+    ]
+    click.echo(
+        "  " + "  ".join(f"{k}: {v}" for k, v in fields if v) if any(v for _, v in fields) else "  (no metadata)"
+    )
     for flag in document.flags:
         click.echo(f"  ⚑ {flag.kind}: {flag.detail}")
     click.echo(f"{len(clauses)} clauses")
@@ -34,8 +43,11 @@ def _echo_clause_tree(document, clauses) -> None:
             if shown[: depth + 1] != c.path[: depth + 1]:
                 click.echo("  " * depth + c.path[depth])
         shown = c.path
-        units = "".join(f"  {role}: {'、'.join(names)}" for role, names in
-                        (("牵头", c.departments.lead), ("配合", c.departments.support)) if names)
+        units = "".join(
+            f"  {role}: {'、'.join(names)}"
+            for role, names in (("牵头", c.departments.lead), ("配合", c.departments.support))
+            if names
+        )
         flags = "".join(f"  ⚑{f.kind}" for f in c.flags)
         snippet = c.text.replace("\n", " ")[:36]
         click.echo(f"{'  ' * (len(c.path) - 1)}{c.path[-1]}  [{c.clause_id}]{units}{flags}  {snippet}…")
@@ -49,8 +61,8 @@ def clauses_command(file, as_json, max_chars):
     """Show how FILE splits into clauses: its metadata and flags, then the clause tree with units and flags."""
     from pathlib import Path
 
-    from ipqa.clauses import split_clauses
-    from ipqa.corpus import UnreadableFile, read_document
+    from ipqa.clauses.split import split_clauses
+    from ipqa.corpus.reading import UnreadableFile, read_document
 
     path = Path(file)
     if not path.is_file():
@@ -75,14 +87,11 @@ def report_command(dirs, as_json, limit):
     documents (spam, boilerplate, missing title, excerpt …) and metadata completeness per field and document."""
     from pathlib import Path
 
-    from ipqa.corpus import read_corpus
-    from ipqa.report import build_report, format_report
+    from ipqa.corpus.reading import read_corpus
+    from ipqa.views.report import build_report, format_report
 
     report = build_report(read_corpus([Path(d) for d in dirs]))
     if as_json:
         echo_json(report)
     else:
         click.echo(format_report(report, limit))
-
-
-

@@ -32,20 +32,24 @@ def _bar(label: str):
 @main.command()
 @click.argument("dirs", nargs=-1, type=click.Path(exists=True, file_okay=False))
 @index_option
-@click.option("--model", default=None, envvar="IPQA_MODEL",
-              help='Embedding model: hub name in the local cache or a local directory; "" turns semantic search off.')
+@click.option(
+    "--model",
+    default=None,
+    envvar="IPQA_MODEL",
+    help='Embedding model: hub name in the local cache or a local directory; "" turns semantic search off.',
+)
 def build(dirs, index_dir, model):
     """Index the documents under DIRS (default: corpus/) into the index folder, reusing unchanged clauses."""
     from pathlib import Path
 
-    from ipqa.index import build_index
+    from ipqa.index.searcher import build_index
     from ipqa.settings import Settings
 
     roots = [Path(d) for d in dirs] or [Path("corpus")]
     missing = [str(r) for r in roots if not r.is_dir()]
     if missing:
         raise click.ClickException(f"no corpus folder at {', '.join(missing)}: pass the folder(s) holding the files")
-    from ipqa.lock import BuildLocked
+    from ipqa.index.lock import BuildLocked
 
     settings = Settings() if model is None else Settings(model=model)
     progress = _bar("build")
@@ -55,8 +59,10 @@ def build(dirs, index_dir, model):
         raise click.ClickException(str(exc)) from None
     finally:
         progress.finish()
-    click.echo(f"Indexed {report.documents} documents, {report.clauses} clauses into {index_dir} "
-               f"in {report.seconds:.1f} s (embeddings: {report.reused_embeddings} reused, {report.encoded} encoded).")
+    click.echo(
+        f"Indexed {report.documents} documents, {report.clauses} clauses into {index_dir} "
+        f"in {report.seconds:.1f} s (embeddings: {report.reused_embeddings} reused, {report.encoded} encoded)."
+    )
     if report.dense_status:
         click.echo(f"semantic search off: {report.dense_status}")
     for skipped in report.skipped:
@@ -74,12 +80,19 @@ def search(query, index_dir, k, region, level, issuer, doc_type, year_from, year
     index = open_index(index_dir)
     filters = filters_from(region, level, issuer, doc_type, year_from, year_to, validity, doc)
     result = index.search(query, k=k, filters=filters)
-    from ipqa.outline import hit_dict
+    from ipqa.views.terminal import hit_dict
 
     hits = [hit_dict(index, hit) for hit in result.hits]
     if as_json:
-        echo_json({"query": result.query, "terms": list(result.terms), "notes": list(result.notes),
-                   "message": result.message, "hits": hits})
+        echo_json(
+            {
+                "query": result.query,
+                "terms": list(result.terms),
+                "notes": list(result.notes),
+                "message": result.message,
+                "hits": hits,
+            }
+        )
         return
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
@@ -92,28 +105,42 @@ def search(query, index_dir, k, region, level, issuer, doc_type, year_from, year
         click.echo("   " + " ".join(hit["text"].split())[:200])
 
 
-
 @main.command()
 @index_option
-@click.option("--corpus", "dirs", multiple=True, type=click.Path(file_okay=False),
-              help="Corpus folder(s) to compare with (default: the folders the index was built from).")
+@click.option(
+    "--corpus",
+    "dirs",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="Corpus folder(s) to compare with (default: the folders the index was built from).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def info(index_dir, dirs, as_json):
     """Show whether the index is fresh, stale or missing, its counts, model and semantic-search status."""
     from pathlib import Path
 
-    from ipqa.index import index_state
+    from ipqa.index.searcher import index_state
 
     index = open_index(index_dir)
     m = index.manifest
     roots = [Path(d) for d in dirs] or [Path(r) for r in m.get("roots", ["corpus"])]
     state, changed = index_state(roots, Path(index_dir))
     dense = m.get("dense", {})
-    data = {"index": index_dir, "state": state, "changed_files": changed, "counts": m.get("counts", {}),
-            "created": m.get("created"), "ipqa_version": m.get("ipqa_version"), "model": dense.get("model", ""),
-            "dim": dense.get("dim"), "semantic_search": "on" if dense.get("status") == "on" else "off",
-            "semantic_reason": dense.get("reason", ""), "tokenizer": m.get("tokenizer"),
-            "roots": [str(r) for r in roots], "skipped": m.get("skipped", [])}
+    data = {
+        "index": index_dir,
+        "state": state,
+        "changed_files": changed,
+        "counts": m.get("counts", {}),
+        "created": m.get("created"),
+        "ipqa_version": m.get("ipqa_version"),
+        "model": dense.get("model", ""),
+        "dim": dense.get("dim"),
+        "semantic_search": "on" if dense.get("status") == "on" else "off",
+        "semantic_reason": dense.get("reason", ""),
+        "tokenizer": m.get("tokenizer"),
+        "roots": [str(r) for r in roots],
+        "skipped": m.get("skipped", []),
+    }
     if as_json:
         echo_json(data)
         return
@@ -121,10 +148,15 @@ def info(index_dir, dirs, as_json):
     click.echo(f"index {index_dir}: {state} against {', '.join(data['roots'])} (built {data['created']})")
     for path in changed:
         click.echo(f"  changed/added/removed: {path}")
-    click.echo(f"documents {counts.get('documents', 0)}, clauses {counts.get('clauses', 0)}, "
-               f"skipped files {counts.get('skipped', 0)}")
-    semantic = f"on ({data['model']}, dim {data['dim']})" if data["semantic_search"] == "on" else \
-        f"off: {data['semantic_reason']}"
+    click.echo(
+        f"documents {counts.get('documents', 0)}, clauses {counts.get('clauses', 0)}, "
+        f"skipped files {counts.get('skipped', 0)}"
+    )
+    semantic = (
+        f"on ({data['model']}, dim {data['dim']})"
+        if data["semantic_search"] == "on"
+        else f"off: {data['semantic_reason']}"
+    )
     click.echo(f"semantic search {semantic}; tokenizer {data['tokenizer']}")
 
 
@@ -135,22 +167,21 @@ def info(index_dir, dirs, as_json):
 @click.option("-k", default=10, show_default=True, type=click.IntRange(1, 100), help="Hits kept per question.")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
 @click.option("--peer", is_flag=True, help="Also run the naive peer over the same corpus files, side by side.")
-@click.option("--no-answers", is_flag=True, help="Retrieval figures only (skip ipqa.answer.ask).")
+@click.option("--no-answers", is_flag=True, help="Retrieval figures only (skip ipqa.answer.pipeline.ask).")
 def eval_command(qa_file, index_dir, out, k, as_json, peer, no_answers):
     """Measure retrieval (hit@1/5/10, MRR@10, quote recall) and answer accuracy on a QA file."""
     from pathlib import Path
 
-    from ipqa.evaluate import QAFileError, evaluate, read_questions
+    from ipqa.evaluation.evaluate import QAFileError, evaluate, read_questions
 
     try:
         questions = read_questions(Path(qa_file))
     except QAFileError as exc:
         raise click.ClickException(str(exc)) from None
     index = open_index(index_dir)
-    figures = {"ipqa": evaluate(index, questions, k=k, out=Path(out) if out else None,
-                                with_answers=not no_answers)}
+    figures = {"ipqa": evaluate(index, questions, k=k, out=Path(out) if out else None, with_answers=not no_answers)}
     if peer:
-        from ipqa.naive import NaivePeer, evaluate_peer
+        from ipqa.evaluation.peer import NaivePeer, evaluate_peer
 
         roots = [Path(r) for r in index.manifest.get("roots", [])]
         figures["naive peer"] = evaluate_peer(NaivePeer.from_roots(roots), questions)
@@ -171,5 +202,3 @@ def _print_figures(figures: dict) -> None:
         for key in keys:
             cells = "".join(f"{r[key]:>14.3f}" if isinstance(r.get(key), float) else f"{'—':>14}" for r in row)
             click.echo(f"  {key:22}{cells}")
-
-

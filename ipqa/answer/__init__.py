@@ -1,0 +1,1 @@
+"""Questions → grounded, cited Answers: question analysis, the relevance gate, composers, spans, citations."""

@@ -1,0 +1,100 @@
+"""Citations: a verbatim quote of a clause with its span in document coordinates and the document's sha256,
+so anyone can re-read the file and check it (``ipqa verify``). Also the helpers that choose a quotable span
+(never injected spam, no dangling whitespace) and show a unit in simplified script next to its original."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ipqa.records import Citation, Clause, Document
+from ipqa.text import to_simplified
+
+_WS_LINE = re.compile(r"\s*\n\s*")
+_WS = re.compile(r"\s+")
+
+
+class QuoteOutsideClause(ValueError):
+    """A quote span that does not lie inside its clause: the caller computed it wrongly."""
+
+
+def spam_spans(clause: Clause) -> list[tuple[int, int]]:
+    """The clause's injected-spam spans in document coordinates, clipped to the clause."""
+    spans = []
+    for f in clause.flags:
+        if f.kind == "spam" and f.start is not None and f.end is not None:
+            a, b = max(f.start, clause.start), min(f.end, clause.end)
+            if b > a:
+                spans.append((a, b))
+    return sorted(spans)
+
+
+def blocked_in_clause(clause: Clause) -> tuple[tuple[int, int], ...]:
+    """Spam spans in clause-text coordinates, for the span finders in ``ipqa.answer.spans``."""
+    return tuple((a - clause.start, b - clause.start) for a, b in spam_spans(clause))
+
+
+def quote_span(clause: Clause, start: int, end: int) -> tuple[int, int] | None:
+    """The quotable part of [start, end) (document coordinates): clipped to the clause, the longest piece free
+    of spam, trimmed of surrounding whitespace. None when nothing quotable is left."""
+    start, end = max(start, clause.start), min(end, clause.end)
+    pieces, pos = [], start
+    for a, b in spam_spans(clause):
+        if b <= pos or a >= end:
+            continue
+        pieces.append((pos, max(a, pos)))
+        pos = max(pos, b)
+    pieces.append((pos, end))
+    best = None
+    for a, b in pieces:
+        text = clause.text[a - clause.start : b - clause.start]
+        lead = len(text) - len(text.lstrip())
+        trail = len(text) - len(text.rstrip())
+        a, b = a + lead, b - trail
+        if b > a and (best is None or b - a > best[1] - best[0]):
+            best = (a, b)
+    return best
+
+
+def citation_for(index, clause: Clause, quote_start: int, quote_end: int) -> Citation:
+    """A citation of ``document.text[quote_start:quote_end]``, which must lie inside ``clause``."""
+    if not (clause.start <= quote_start < quote_end <= clause.end):
+        raise QuoteOutsideClause(
+            f"quote [{quote_start}, {quote_end}) is outside clause {clause.clause_id} [{clause.start}, {clause.end})"
+        )
+    doc: Document = index.document(clause.doc_id)
+    meta = doc.meta
+    return Citation(
+        clause_id=clause.clause_id,
+        doc_id=clause.doc_id,
+        title=meta.title,
+        doc_number=meta.doc_number,
+        issuer=meta.issuer,
+        date=meta.date,
+        path=tuple(clause.path),
+        labels=tuple(clause.labels),
+        quote=doc.text[quote_start:quote_end],
+        start=quote_start,
+        end=quote_end,
+        sha256=doc.sha256,
+        source=doc.source,
+        short_title=meta.short_title,
+    )
+
+
+def display(text: str) -> str:
+    """A quote as it reads in an answer sentence: line breaks from web extraction ("疫情防\\n\\n控") closed up,
+    other whitespace runs collapsed, the control characters answers use as citation marks dropped."""
+    return _WS.sub(" ", _WS_LINE.sub("", text)).strip().replace("\x02", "").replace("\x03", "")
+
+
+def unit_display(unit: str) -> str:
+    """A unit in simplified script, with the source spelling after it when that differs:
+    "省市场监管局（原文：省市場監管局）" — readers of either script find it."""
+    simple = to_simplified(unicodedata.normalize("NFKC", unit))
+    return simple if simple == unit else f"{simple}（原文：{unit}）"
+
+
+def short_title(doc: Document) -> str:
+    """The name a reader recognises a document by: short title, else title, else its id."""
+    return doc.meta.short_title or doc.meta.title or doc.doc_id

@@ -1,0 +1,245 @@
+"""Answer composers, one per question kind. Each takes the relevant hits (best first, with their topic
+coverage) and returns answer lines built only from clause text and clause units, each line ending in its
+citation markers. Spans come from ``ipqa.answer.spans``; quotes are cut by ``ipqa.answer.citations.quote_span`` so they
+never include injected spam.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ipqa.answer.citations import blocked_in_clause, display, quote_span, short_title, unit_display
+from ipqa.answer.spans import Span, dates, figures, fold, overlap, phrases, rank_spans, sentences, unit_of
+
+MAX_CLAUSES = 6  # relevant clauses a composer reads
+MAX_UNNAMED = 3  # documents listed as covering a task without naming a unit
+MAX_LINES = 3  # figure / date / sentence lines in an answer
+LONG_SENTENCE = 240  # a longer sentence is narrowed to the phrases around its best phrase
+_DUTY = re.compile(r"负责|牵头|主管|承担|归口|设在|职责|组织实施")
+_DEADLINE = re.compile(r"到|前|底|末|截至|截止|之日起|内")
+_DATE_LEAD = re.compile(r"^(?:到|至|截至|截止|在|于)?(?:19|20)\d\d年")
+_TRIM = "，,；;：:、"
+# The unit a number question asks for: a figure in that unit is preferred ("多少件" → 3300件, not 3.6亿元).
+_UNIT_HINTS = (
+    ("件", r"多少件|几件"),
+    ("次", r"多少次|几次"),
+    ("家", r"多少家|几家"),
+    ("个", r"多少个|几个"),
+    ("项", r"多少项|几项"),
+    ("元", r"多少(?:亿|万)?元|金额|资金|多少钱|融资额"),
+    ("%", r"比例|百分之|占比|增长多少|提高多少|率"),
+)
+
+
+def _focus(ctx, clause) -> list[str]:
+    """The question terms a clause's title and heading path do not already hold. Those are shared by every
+    sentence of the clause, so they cannot tell its sentences apart ("邹城市…工作专班的办公室设在哪里": the
+    title holds 邹城市 and 强县建设; the sentence must hold 办公室 and 设在)."""
+    doc = ctx.index.document(clause.doc_id)
+    context = fold(f"{doc.meta.title} {doc.meta.short_title} {clause.path_text}").text
+    return [t for t in ctx.terms if t not in context] or ctx.terms
+
+
+def _score(ctx, focus: list[str], text: str) -> float:
+    folded = fold(text).text
+    return overlap(focus, folded) + 0.25 * overlap(ctx.terms, folded)
+
+
+# Composers mark citations with control characters that no display text holds; ``answer.renumber`` turns them
+# into [1], [2] in reading order. A quote may itself contain "[2019]" (国发[2019]8号), which is not a citation.
+MARK = re.compile("\x02(\\d+)\x03")
+
+
+def _refs(numbers) -> str:
+    return "".join(f"\x02{n}\x03" for n in dict.fromkeys(numbers))
+
+
+def _cite_span(ctx, clause, span: Span) -> int | None:
+    """Cite a span given in clause-text coordinates (trimmed of dangling commas), or None if unquotable."""
+    start, end = clause.start + span.start, clause.start + span.end
+    while end > start and clause.text[end - clause.start - 1] in _TRIM:
+        end -= 1
+    cut = quote_span(clause, start, end)
+    return ctx.cite(clause, *cut) if cut else None
+
+
+def _line(ctx, clause, span: Span) -> str | None:
+    n = _cite_span(ctx, clause, span)
+    if n is None:
+        return None
+    quote = display(ctx.citations[n - 1].quote)
+    return f"《{short_title(ctx.index.document(clause.doc_id))}》：{quote}{_refs([n])}"
+
+
+def _join(text: str, a: Span, b: Span) -> Span:
+    start, end = min(a.start, b.start), max(a.end, b.end)
+    return Span(start, end, text[start:end], max(a.score, b.score))
+
+
+def _sentence_of(sents: list[Span], span: Span) -> Span:
+    return next((s for s in sents if s.start <= span.start < s.end), span)
+
+
+def _narrow(text: str, sent: Span, terms: list[str], blocked) -> Span:
+    """A long sentence cut to its best phrase and one neighbour each side."""
+    if len(sent.text) <= LONG_SENTENCE:
+        return sent
+    inner = [p for p in phrases(text, blocked) if sent.start <= p.start < sent.end]
+    if not inner:
+        return sent
+    best = max(range(len(inner)), key=lambda i: overlap(terms, fold(inner[i].text).text))
+    return _join(text, inner[max(best - 1, 0)], inner[min(best + 1, len(inner) - 1)])
+
+
+def _marked_lines(ctx, relevant, finder, extend, bonus) -> list[str]:
+    """Lines for the phrases holding a figure or date (``finder``), scored by term overlap with the phrase and
+    its sentence, plus ``bonus``; the best per clause, the best ``MAX_LINES`` overall."""
+    cands = []
+    for rank, (hit, _cov) in enumerate(relevant[:MAX_CLAUSES]):
+        clause, blocked = hit.clause, blocked_in_clause(hit.clause)
+        sents, phrs = sentences(clause.text, blocked), phrases(clause.text, blocked)
+        focus, best = _focus(ctx, clause), None
+        for i, p in enumerate(phrs):
+            found = finder(p.text)
+            if not found:
+                continue
+            sent = _sentence_of(sents, p)
+            if not _score(ctx, focus, sent.text):
+                continue  # a figure in a sentence that shares nothing with the question answers nothing
+            span = extend(clause.text, phrs, i, sent)
+            score = _score(ctx, focus, span.text) + 0.5 * _score(ctx, focus, sent.text) + bonus(found) - 0.05 * rank
+            if best is None or score > best[0]:
+                best = (score, span)
+        if best:
+            cands.append((best[0], clause, best[1]))
+    cands.sort(key=lambda c: -c[0])
+    return [line for _, clause, span in cands[:MAX_LINES] if (line := _line(ctx, clause, span))]
+
+
+def number_lines(ctx, relevant) -> list[str]:
+    """The figures with units (and years) from the matching clauses, in the phrase that holds each."""
+    hints = [unit for unit, cue in _UNIT_HINTS if re.search(cue, ctx.question)]
+
+    def bonus(found: list[Span]) -> float:
+        units = [unit_of(f.text) for f in found]
+        return 0.3 if any(u.endswith(h) for u in units for h in hints) else 0.0
+
+    def extend(text, phrs, i, sent):
+        # "到2026年年底，…金额每年不低于2亿元": keep the date phrase that leads the figure's phrase.
+        if (
+            i
+            and phrs[i - 1].start >= sent.start
+            and _DATE_LEAD.match(fold(phrs[i - 1].text).text)
+            and len(phrs[i - 1].text) <= 16
+        ):
+            return _join(text, phrs[i - 1], phrs[i])
+        return phrs[i]
+
+    return _marked_lines(ctx, relevant, figures, extend, bonus)
+
+
+def when_lines(ctx, relevant) -> list[str]:
+    """Dates and deadlines from the matching clauses, with what is due when the date phrase stands alone."""
+
+    def bonus(found: list[Span]) -> float:
+        return 0.2 if any(_DEADLINE.search(f.text) for f in found) else 0.0
+
+    def extend(text, phrs, i, sent):
+        if len(fold(phrs[i].text).text) <= 12 and i + 1 < len(phrs) and phrs[i + 1].start < sent.end:
+            return _join(text, phrs[i], phrs[i + 1])
+        return phrs[i]
+
+    return _marked_lines(ctx, relevant, dates, extend, bonus)
+
+
+def fact_lines(ctx, relevant) -> list[str]:
+    """The best sentences of the top clauses by overlap with the question's terms (at most 2 per clause)."""
+    cands = []
+    for rank, (hit, cov) in enumerate(relevant[:MAX_CLAUSES]):
+        clause, blocked = hit.clause, blocked_in_clause(hit.clause)
+        focus = _focus(ctx, clause)
+        ranked = sorted(sentences(clause.text, blocked), key=lambda s: -_score(ctx, focus, s.text))
+        for sent in ranked[:2]:
+            score = _score(ctx, focus, sent.text)
+            if score > 0:
+                span = _narrow(clause.text, sent, focus, blocked)
+                cands.append((score + 0.3 * cov - 0.03 * rank, clause, span))
+    cands.sort(key=lambda c: -c[0])
+    return [line for _, clause, span in cands[:MAX_LINES] if (line := _line(ctx, clause, span))]
+
+
+def _unit_span(ctx, clause, blocked) -> Span | None:
+    """The quote for a clause's units: from the sentence that best matches the question to the sentence naming
+    the first unit (often the trailing "（省市场监管局负责）"), or just the naming sentence when that span is long
+    or the naming sentence matches about as well. None when the best match comes *after* the unit's sentence:
+    a "（…负责）" covers the task before it, not a note that follows ("上述各项任务分工中…")."""
+    sents = sentences(clause.text, blocked)
+    if not sents:
+        return None
+    focus = _focus(ctx, clause)
+    best = max(sents, key=lambda s: _score(ctx, focus, s.text))
+    unit = fold((clause.departments.lead or clause.departments.support)[0]).text
+    naming = next((s for s in sents if unit in fold(s.text).text), None)
+    if naming is None:
+        return best
+    if best.start >= naming.end:
+        return None
+    joined = _join(clause.text, best, naming)
+    if len(joined.text) > LONG_SENTENCE * 1.5 or _score(ctx, focus, naming.text) >= _score(ctx, focus, best.text):
+        return naming
+    return joined
+
+
+def _units_text(deps, quotes: list[str]) -> str:
+    """ "甲、乙牵头，丙配合"; a lone lead is said to 牵头 when its quote says so, else to 负责."""
+    lead = "、".join(unit_display(u) for u in deps.lead)
+    support = "、".join(unit_display(u) for u in deps.support)
+    if lead and support:
+        return f"{lead}牵头，{support}配合"
+    verb = "牵头" if lead and all("牵头" in fold(q).text for q in quotes) else "负责"
+    return f"{lead or support}{verb}"
+
+
+def who_lines(ctx, relevant) -> list[str]:
+    """The units of the matching clauses, lead before supporting, grouped by document; a document whose matching
+    clause names a duty in a sentence ("市市场监管局要牵头…") gets that sentence; one that names no unit gets
+    "未明确责任单位" — never a guess."""
+    named: dict[str, dict] = {}  # doc_id → {Departments: [citation numbers]}
+    duty: list[str] = []
+    duty_docs: set[str] = set()
+    unnamed: dict[str, list[int]] = {}
+    for hit, _cov in relevant[:MAX_CLAUSES]:
+        clause, blocked = hit.clause, blocked_in_clause(hit.clause)
+        span = _unit_span(ctx, clause, blocked) if clause.departments else None
+        if span is not None:
+            n = _cite_span(ctx, clause, span)
+            if n is not None:
+                named.setdefault(clause.doc_id, {}).setdefault(clause.departments, []).append(n)
+            continue
+        duties = [s for s in rank_spans(sentences(clause.text, blocked), ctx.terms) if _DUTY.search(fold(s.text).text)]
+        if duties and duties[0].score >= 0.5 and (line := _line(ctx, clause, duties[0])):
+            duty.append(line)
+            duty_docs.add(clause.doc_id)
+        elif clause.doc_id not in named:
+            best = rank_spans(sentences(clause.text, blocked), ctx.terms)[:1]
+            n = _cite_span(ctx, clause, best[0]) if best else None
+            if n is not None:
+                unnamed.setdefault(clause.doc_id, []).append(n)
+    if not named and not duty:
+        # No matching clause names a unit: say so, citing the best sentences rather than guessing one.
+        lines = fact_lines(ctx, relevant)
+        refs = _refs(int(m) for line in lines for m in MARK.findall(line))
+        return lines + [f"以上条款均未明确责任单位{refs}。"] if lines else []
+    lines = []
+    for doc_id, groups in named.items():
+        parts = "；".join(
+            _units_text(deps, [ctx.citations[n - 1].quote for n in ns]) + _refs(ns) for deps, ns in groups.items()
+        )
+        lines.append(f"《{short_title(ctx.index.document(doc_id))}》：{parts}。")
+    lines.extend(duty)
+    for doc_id, ns in [(d, ns) for d, ns in unnamed.items() if d not in named and d not in duty_docs][:MAX_UNNAMED]:
+        lines.append(f"《{short_title(ctx.index.document(doc_id))}》也涉及此事项，但未明确责任单位{_refs(ns)}。")
+    return lines
+
+
+COMPOSERS = {"who": who_lines, "number": number_lines, "when": when_lines, "fact": fact_lines}

@@ -1,0 +1,1 @@
+"""Files → Documents: decoding, per-format extraction, boilerplate and spam, metadata, sidecars, reading."""

@@ -1,0 +1,1 @@
+"""Document metadata: header fields (headers, lawheader), else inferred from titles, dates and places (infer)."""

@@ -1,0 +1,1 @@
+"""Metrics and RUN files (evaluate), the naive peer (peer), re-checking citations against the files (verify)."""

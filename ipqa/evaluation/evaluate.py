@@ -1,0 +1,200 @@
+"""Evaluation: read a QA file, judge retrieved clauses with the quote rule of ../shared/eval/README.md, compute
+hit@1/5/10, MRR@10, quote recall@10 and answer accuracy (overall and per question type), write a run file.
+
+Relevance rule: after :func:`ipqa.text.compact` (NFKC, t2s, no whitespace, no leading 第X条) a retrieved text is
+relevant to a quote when the first 24 characters of one lie inside the other. It depends on the quoted words
+only, never on how a chunker numbers or cuts clauses, so two systems with different clauses compare fairly.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ipqa.text import compact
+
+log = logging.getLogger(__name__)
+
+PREFIX = 24
+CUTS = (1, 5, 10)
+
+
+class QAFileError(Exception):
+    """The QA file cannot be read; ``str(exc)`` names the file, the line and what is wrong."""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    type: str
+    relevant: tuple[str, ...]
+    answer_contains: tuple[str, ...] = ()
+
+
+def read_questions(path: Path) -> list[Question]:
+    """Questions of a JSON-lines QA file; each needs ``id``, ``question`` and a non-empty ``relevant`` list."""
+    path = Path(path)
+    if not path.is_file():
+        raise QAFileError(f"no QA file at {path}")
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                relevant = row["relevant"]
+                if not isinstance(relevant, list) or not all(isinstance(q, str) for q in relevant):
+                    raise TypeError("'relevant' must be a list of strings")
+                out.append(
+                    Question(
+                        id=str(row["id"]),
+                        question=str(row["question"]),
+                        type=row.get("type") or "",
+                        relevant=tuple(relevant),
+                        answer_contains=tuple(row.get("answer_contains") or ()),
+                    )
+                )
+            except (ValueError, KeyError, TypeError) as exc:
+                raise QAFileError(
+                    f"{path}, line {n}: not a QA record ({type(exc).__name__}: {exc}); each line "
+                    "needs id, question and relevant (see ../shared/eval/README.md)"
+                ) from None
+    return out
+
+
+def is_relevant(text_compact: str, quote_compact: str) -> bool:
+    """The README rule on two already-compacted strings."""
+    if not text_compact or not quote_compact:
+        return False
+    return text_compact[:PREFIX] in quote_compact or quote_compact[:PREFIX] in text_compact
+
+
+def judge(question: Question, texts: list[str]) -> tuple[list[bool], int]:
+    """Per retrieved text whether it is relevant, and how many of the question's quotes the texts cover."""
+    quotes = [compact(q) for q in question.relevant]
+    found = set()
+    flags = []
+    for text in texts:
+        c = compact(text)
+        hit = [i for i, q in enumerate(quotes) if is_relevant(c, q)]
+        found.update(hit)
+        flags.append(bool(hit))
+    return flags, len(found)
+
+
+def answer_correct(question: Question, answer: str) -> bool:
+    got = compact(answer or "")
+    return all(compact(s) in got for s in question.answer_contains)
+
+
+def _summary(rows: list[dict]) -> dict:
+    n = len(rows)
+    if not n:
+        return {"questions": 0}
+    out = {"questions": n}
+    for cut in CUTS:
+        out[f"hit@{cut}"] = sum(r["rank"] is not None and r["rank"] <= cut for r in rows) / n
+    out["mrr@10"] = sum(1 / r["rank"] for r in rows if r["rank"] is not None and r["rank"] <= 10) / n
+    out["quote_recall@10"] = sum(r["found"] for r in rows) / max(sum(r["quotes"] for r in rows), 1)
+    judged = [r for r in rows if r["correct"] is not None]
+    out["answered_questions"] = len(judged)
+    out["answer_accuracy"] = sum(r["correct"] for r in judged) / len(judged) if judged else None
+    return out
+
+
+def metrics(rows: list[dict]) -> dict:
+    """Overall and per-type figures from per-question rows ``{type, rank, found, quotes, correct}``."""
+    types = sorted({r["type"] or "untyped" for r in rows})
+    return {
+        "overall": _summary(rows),
+        "by_type": {t: _summary([r for r in rows if (r["type"] or "untyped") == t]) for t in types},
+    }
+
+
+def score_question(question: Question, texts: list[str], answer: str | None) -> dict:
+    """One question's row for :func:`metrics`: 1-based rank of the first relevant text within the top 10."""
+    flags, found = judge(question, texts[:10])
+    rank = next((i for i, ok in enumerate(flags, start=1) if ok), None)
+    correct = None
+    if question.answer_contains and answer is not None:
+        correct = answer_correct(question, answer)
+    return {
+        "id": question.id,
+        "type": question.type,
+        "rank": rank,
+        "found": found,
+        "quotes": len(question.relevant),
+        "correct": correct,
+    }
+
+
+def _hit_dict(hit, index) -> dict:
+    c = hit.clause
+    doc = index.documents.get(c.doc_id)
+    return {
+        "clause_id": c.clause_id,
+        "doc_id": c.doc_id,
+        "title": doc.title if doc else "",
+        "path": list(c.path),
+        "text": c.text,
+        "start": c.start,
+        "end": c.end,
+        "score": hit.score,
+    }
+
+
+def _answerer(with_answers: bool) -> Callable | None:
+    if not with_answers:
+        return None
+    try:
+        from ipqa.answer.pipeline import ask
+    except ImportError as exc:
+        log.warning("answers skipped: ipqa.answer.pipeline is not available (%s)", exc)
+        return None
+    return ask
+
+
+def evaluate(
+    index,
+    questions: list[Question],
+    k: int = 10,
+    out: Path | None = None,
+    with_answers: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
+    """Search (and answer) every question, write one RUN line per question to ``out``, return the metrics."""
+    ask = _answerer(with_answers)
+    rows, lines = [], []
+    for n, q in enumerate(questions, start=1):
+        result = index.search(q.question, k=max(k, 10))
+        answer, citations = None, []
+        if ask is not None:
+            reply = ask(index, q.question)
+            answer, citations = reply.text, [c.to_dict() for c in reply.citations]
+        rows.append(score_question(q, [h.clause.text for h in result.hits], answer))
+        lines.append(
+            {
+                "id": q.id,
+                "question": q.question,
+                "type": q.type,
+                "hits": [_hit_dict(h, index) for h in result.hits[:k]],
+                "answer": answer or "",
+                "citations": citations,
+            }
+        )
+        if progress:
+            progress(n, len(questions))
+    if out is not None:
+        write_run(Path(out), lines)
+    return metrics(rows)
+
+
+def write_run(path: Path, lines: Iterable[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)

@@ -1,0 +1,300 @@
+"""Building the index: plan the files → take unchanged documents from the old index as they are, read, split and
+tokenise the rest (ipqa.index.ingest) → token table → embed → write a temp folder → swap it in.
+
+A document is unchanged when its file, the places its metadata sidecars may be, its path and the ipqa code and
+settings that split it are all the same as at the last build: then its Document, clause rows, tokens and vectors
+are copied from the old index, and neither its file nor jieba is touched. Re-exported by :mod:`ipqa.index.searcher`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+import ipqa
+from ipqa.index import columns, store
+from ipqa.index.ingest import REUSED, indexed_text, ingest
+from ipqa.index.reuse import Previous, split_signature
+from ipqa.records import Document
+from ipqa.retrieval.lexical import Lexical
+from ipqa.retrieval.tokens import tokenizer_signature
+from ipqa.settings import Settings
+
+__all__ = ["BuildReport", "build_index", "index_state", "indexed_text", "source_files", "split_signature"]
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class BuildReport:
+    documents: int
+    clauses: int
+    skipped: list = field(default_factory=list)  # ipqa.corpus.reading.Skipped
+    reused_embeddings: int = 0
+    encoded: int = 0
+    dense_status: str = ""  # "" when semantic search is on, else the reason it is off
+    seconds: float = 0.0
+    reused_tokens: int = 0
+    reused_documents: int = 0  # taken from the old index without reading their files
+
+
+def source_files(roots: Sequence[Path]) -> dict[str, str]:
+    """Every input file under ``roots`` (documents and metadata sidecars) → sha256 of its bytes."""
+    from ipqa.corpus.reading import find_files, resolved
+
+    files = {resolved(path) for _, path in find_files(roots)}
+    for root in roots:
+        if Path(root).is_dir():
+            files.update(resolved(p) for p in Path(root).rglob("*.meta.json"))
+            files.update(resolved(p) for p in Path(root).rglob("meta.csv"))
+    return {path: store.sha256_file(Path(path)) for path in sorted(files)}
+
+
+def index_state(roots: Sequence[Path], index_dir: Path) -> tuple[str, list[str]]:
+    """("missing" | "stale" | "fresh", the changed, added and removed file paths) for the files under ``roots``."""
+    try:
+        manifest = store.read_manifest(Path(index_dir), verify=False)
+    except store.IndexLoadError:
+        return "missing", []
+    built, now = manifest.get("files", {}), source_files(roots)
+    changed = sorted(p for p in now if p in built and built[p] != now[p])
+    added = sorted(p for p in now if p not in built)
+    removed = sorted(p for p in built if p not in now)
+    problems = changed + added + removed
+    return ("stale" if problems else "fresh"), problems
+
+
+class _Rows:
+    """The new index's rows as they are gathered: documents, clause columns, keys and token ids per clause."""
+
+    def __init__(self, old: Previous | None) -> None:
+        self.old = old
+        self.docs: list[Document] = []
+        self.cols: dict[str, list] = {name: [] for name in ("doc", *columns.COLUMNS)}
+        self.own: dict[int, str] = {}
+        self.keys: list[bytes] = []
+        self.vocab: dict[str, int] = {t: i for i, t in enumerate(old.vocab)} if old else {}
+        self.token_parts: list[np.ndarray] = []
+        self.lengths: list[np.ndarray] = []
+        self.reused_tokens = 0
+        self.reused_documents = 0
+
+    def add_old(self, doc: Document) -> None:
+        """A document copied from the old index with its rows and tokens."""
+        first, end = self.old.rows[doc.doc_id]
+        self._add(
+            doc,
+            {name: self.old.cols[name][first:end] for name in columns.COLUMNS},
+            {i - first: t for i, t in self.old.own.items() if first <= i < end},
+            self.old.keys[first:end],
+        )
+        offsets = self.old.offsets
+        self.token_parts.append(self.old.ids[offsets[first] : offsets[end]])
+        self.lengths.append(np.diff(offsets[first : end + 1]))
+        self.reused_tokens += end - first
+        self.reused_documents += 1
+
+    def add_new(self, doc: Document, rows, ids: np.ndarray, lengths: np.ndarray) -> None:
+        """A document read now; ``ids`` are its tokenised clauses' ids, ``lengths`` may hold REUSED."""
+        self._add(doc, rows.cols, rows.own, rows.keys)
+        if (lengths == REUSED).any():  # unchanged clauses of a changed document: their stored tokens
+            parts, pos = [], 0
+            for key, n in zip(rows.keys, lengths.tolist()):
+                if n == REUSED:
+                    parts.append(self.old.tokens_of(key))
+                else:
+                    parts.append(ids[pos : pos + n])
+                    pos += n
+            self.reused_tokens += int((lengths == REUSED).sum())
+            lengths = np.asarray([len(p) for p in parts], dtype=np.int64)
+            ids = np.concatenate(parts) if parts else ids
+        self.token_parts.append(ids)
+        self.lengths.append(lengths)
+
+    def _add(self, doc: Document, cols: dict[str, list], own: dict[int, str], keys: list[bytes]) -> None:
+        base = len(self.keys)
+        for name in columns.COLUMNS:
+            self.cols[name].extend(cols[name])
+        self.cols["doc"].extend([len(self.docs)] * len(keys))
+        self.own.update({base + i: t for i, t in own.items()})
+        self.keys.extend(keys)
+        self.docs.append(doc)
+
+    def text_of(self, i: int) -> str:
+        doc = self.docs[self.cols["doc"][i]]
+        return indexed_text(doc, columns.build_clause(self.cols, i, doc, self.own))
+
+
+def build_index(
+    roots: Sequence[Path],
+    index_dir: Path,
+    settings: Settings,
+    progress: Progress | None = None,
+    wait: float | None = 0.0,
+) -> BuildReport:
+    """Index every readable file under ``roots`` into ``index_dir``; the old index stays until the new one is
+    complete. Unchanged documents and clauses reuse their rows, tokens and embeddings from the existing index.
+    One build at a time per folder: raises ipqa.index.lock.BuildLocked when another build holds it."""
+    from ipqa.index.lock import build_lock
+
+    with build_lock(Path(index_dir), wait=wait):  # wait: seconds (None: as long as it takes)
+        if not Path(index_dir).exists():
+            store.recover(Path(index_dir))
+        store.remove_leftovers(Path(index_dir))  # safe: holding the lock, no other build is writing
+        return _build(roots, index_dir, settings, progress)
+
+
+def _build(roots: Sequence[Path], index_dir: Path, settings: Settings, progress: Progress | None) -> BuildReport:
+    from ipqa.corpus import reading
+
+    began = time.perf_counter()
+    roots, index_dir = [Path(r) for r in roots], Path(index_dir)
+    files = source_files(roots)
+    plan = reading.plan_corpus(roots)
+    old = Previous.load(index_dir, settings)
+    results: list = [None] * len(plan)
+    todo = []
+    for pos, item in enumerate(plan):
+        if not isinstance(item, reading.Skipped):
+            results[pos] = old.unchanged(item[0], item[1], files) if old else None
+            if results[pos] is None:
+                todo.append(pos)
+    fresh: dict[int, tuple] = {}  # id(document read now) → (its rows, token ids, token counts)
+    rows = _Rows(old)
+    on_file = (lambda done: progress("split", done, len(todo))) if progress else None
+    known = frozenset(old.token_row) if old else frozenset()
+    chunks = ingest([plan[p] for p in todo], settings.max_clause_chars, settings.tokenizer, known, on_file)
+    positions = iter(todo)
+    for chunk in chunks:
+        remap = np.fromiter(
+            (rows.vocab.setdefault(t, len(rows.vocab)) for t in chunk.vocab), dtype=np.int64, count=len(chunk.vocab)
+        )
+        ids, at_token, at_clause = remap[chunk.ids], 0, 0
+        for file_rows in chunk.files:
+            results[next(positions)] = file_rows.result
+            n = len(file_rows.keys)
+            lengths = chunk.lengths[at_clause : at_clause + n]
+            used = int(lengths[lengths > 0].sum())
+            fresh[id(file_rows.result)] = (file_rows, ids[at_token : at_token + used], lengths)
+            at_token, at_clause = at_token + used, at_clause + n
+    read = reading.collect(plan, results)
+    for doc in read.documents:
+        if id(doc) in fresh:
+            rows.add_new(doc, *fresh[id(doc)])
+        else:
+            rows.add_old(doc)
+    table = _token_table(rows)
+    if progress:
+        progress("tokenize", len(rows.keys), len(rows.keys))
+    embedded, reason, reused, encoded = _embed(rows, old.vectors if old else {}, settings, progress)
+
+    tmp = store.temp_sibling(index_dir)
+    try:
+        written = _write(tmp, settings, roots, files, read, rows, table, embedded, reason)
+        if progress:
+            progress("write", 1, 1)
+        store.swap_in(tmp, index_dir)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    report = BuildReport(
+        documents=len(rows.docs),
+        clauses=len(rows.keys),
+        skipped=list(read.skipped),
+        reused_embeddings=reused,
+        encoded=encoded,
+        dense_status=reason,
+        seconds=time.perf_counter() - began,
+        reused_tokens=rows.reused_tokens,
+        reused_documents=rows.reused_documents,
+    )
+    log.info("built %s: %d files, %s", index_dir, len(written), report)
+    return report
+
+
+def _token_table(rows: _Rows) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """(vocab, ids, offsets) of every clause in row order. Tokens no clause uses any more are dropped."""
+    lengths = np.concatenate(rows.lengths) if rows.lengths else np.zeros(0, dtype=np.int64)
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum(lengths)
+    ids = np.concatenate(rows.token_parts).astype(np.int64) if rows.token_parts else np.zeros(0, dtype=np.int64)
+    vocab = list(rows.vocab)
+    used = np.bincount(ids, minlength=len(vocab)) > 0
+    if not used.all():
+        remap = np.cumsum(used) - 1
+        ids, vocab = remap[ids], [t for t, keep in zip(vocab, used) if keep]
+    return vocab, ids, offsets
+
+
+def _embed(rows: _Rows, old: dict, settings: Settings, progress: Progress | None):
+    """(vectors and dimension, or None; dense status reason; reused count; encoded count)."""
+    from ipqa.retrieval.dense import EncoderUnavailable, load_encoder
+
+    if not settings.model.strip():
+        return None, "disabled by setting", 0, 0
+    try:
+        encoder = load_encoder(settings.model)
+    except EncoderUnavailable as exc:
+        log.info("semantic search off: %s", exc)  # the caller shows BuildReport.dense_status
+        return None, str(exc), 0, 0
+    keys = rows.keys
+    todo = [i for i, key in enumerate(keys) if key not in old or len(old[key]) != encoder.dim]
+    vectors = np.zeros((len(keys), encoder.dim), dtype=np.float32)
+    for i, key in enumerate(keys):
+        if key in old and len(old[key]) == encoder.dim:
+            vectors[i] = old[key]
+    step = max(settings.encode_batch_size * 8, 1)
+    for done in range(0, len(todo), step):
+        part = todo[done : done + step]
+        vectors[part] = encoder.encode_passages([rows.text_of(i) for i in part], batch_size=settings.encode_batch_size)
+        if progress:
+            progress("encode", min(done + step, len(todo)), len(todo))
+    return (vectors, encoder.dim), "", len(keys) - len(todo), len(todo)
+
+
+def _write(folder: Path, settings: Settings, roots, files, read, rows: _Rows, table, embedded, reason) -> list:
+    written = columns.write_documents(folder, rows.docs)
+    written += columns.write_clauses(folder, rows.cols, rows.own, rows.keys)
+    vocab, ids, offsets = table
+    written += store.save_tokens(folder, vocab, ids, offsets)
+    written += Lexical.build_from_ids(ids, offsets, vocab, settings.bm25_k1, settings.bm25_b).save(folder)
+    dense = {"status": "off", "reason": reason, "model": settings.model}
+    if embedded is not None:
+        from ipqa.retrieval.dense import DenseIndex
+
+        vectors, dim = embedded
+        index = DenseIndex.build(vectors, settings.exact_search_limit) if len(vectors) else None
+        if index is not None:
+            written += [f"dense/{name}" for name in index.save(folder / "dense")]
+            dense = {"status": "on", "model": settings.model, "dim": dim, "kind": index.kind}
+        else:
+            dense = {"status": "off", "reason": "no clauses to embed", "model": settings.model}
+    per_doc = np.bincount(np.asarray(rows.cols["doc"], dtype=np.int64), minlength=len(rows.docs)).tolist()
+    manifest = {
+        "format_version": store.FORMAT_VERSION,
+        "ipqa_version": ipqa.__version__,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "settings": settings.to_dict(),
+        "tokenizer": tokenizer_signature(settings.tokenizer),
+        "split": split_signature(settings),
+        "dense": dense,
+        "counts": {"documents": len(rows.docs), "clauses": len(rows.keys), "skipped": len(read.skipped)},
+        "documents": {
+            d.doc_id: {"sha256": d.sha256, "source": d.source, "clauses": n} for d, n in zip(rows.docs, per_doc)
+        },
+        "skipped": [{"path": s.path, "reason": s.reason} for s in read.skipped],
+        "roots": [str(r) for r in roots],
+        "files": files,
+        "checksums": store.checksums(folder, written),
+    }
+    store.write_manifest(folder, manifest)
+    return written

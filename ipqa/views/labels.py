@@ -1,0 +1,206 @@
+"""Pure presentation helpers for the app: safe HTML for document text, term highlighting across scripts and
+line breaks, script conversion for display, citation markers, messages for people.
+
+Everything here returns plain strings or small records and never imports Streamlit, so it is tested directly.
+Every string that comes from a document is passed through ``html.escape`` before it is wrapped in markup: a
+corpus file containing ``<script>`` renders as text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
+from itertools import pairwise
+from typing import Literal
+
+from ipqa.records import Answer, Flag, Hit, Metadata
+from ipqa.text import merge_spans, normalise, to_simplified
+
+Script = Literal["original", "simplified", "traditional"]
+SCRIPT_LABELS: dict[str, str] = {"original": "原文", "simplified": "简体", "traditional": "繁體"}
+MAX_QUESTION_CHARS = 500
+
+FLAG_LABELS = {
+    "spam": "原文含注入的无关内容（已排除出索引和答案，原文保留备查）",
+    "boilerplate": "网页模板内容（分享、备案、页脚等）已排除",
+    "missing_title": "未能识别标题",
+    "excerpt": "节选，可能不是全文",
+    "broken_doc_number": "发文字号不完整",
+    "format_mismatch": "文件内容与扩展名不符",
+    "metadata_conflict": "元数据字段前后不一致",
+    "sidecar": "元数据修正文件有问题",
+    "traditional_script": "繁体字文本（简体提问同样能检索到）",
+}
+# Findings that only inform (the text is fine to rely on); every other kind is shown as a warning.
+INFO_FLAGS = frozenset({"boilerplate", "traditional_script"})
+BUILD_STAGES = {"split": "读取和切分条款", "tokenize": "分词", "encode": "计算语义向量", "write": "写入索引"}
+LEVEL_LABELS = {"national": "国家", "provincial": "省级", "municipal": "市级", "county": "县级"}
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+_SEARCHABLE = re.compile(r"[\w\u3400-\u9fff\uf900-\ufaff]")
+
+
+@lru_cache(maxsize=1)
+def _s2t():
+    import opencc
+
+    return opencc.OpenCC("s2t.json")
+
+
+def convert_script(text: str, script: Script) -> str:
+    """Text for display in the chosen script; "original" leaves the document's own characters alone."""
+    if script == "simplified":
+        return to_simplified(text)
+    if script == "traditional":
+        return _s2t().convert(text)
+    return text
+
+
+def question_problem(question: str | None, max_chars: int = MAX_QUESTION_CHARS) -> str | None:
+    """Why a question cannot be asked as typed (a message for the person), or None when it can."""
+    text = (question or "").strip()
+    if not text:
+        return "请输入问题，例如：谁负责知识产权质押融资？"
+    if len(text) > max_chars:
+        return f"问题太长（{len(text)} 字）。请缩短到 {max_chars} 字以内，只保留要问的内容。"
+    if not _SEARCHABLE.search(unicodedata.normalize("NFKC", text)):
+        return "问题里没有可检索的文字（只有符号或表情）。请用中文或数字描述要找的内容。"
+    return None
+
+
+def _searchable(text: str) -> tuple[str, list[int]]:
+    """``text`` in searchable form (NFKC, simplified, lower case) with whitespace removed, plus for each kept
+    character its offset in ``text``. Characters are converted one for one so offsets map back exactly."""
+    simplified = to_simplified(text)
+    if len(simplified) != len(text):  # a phrase conversion changed the length: fall back to single characters
+        simplified = "".join(c if len(s := to_simplified(c)) != 1 else s for c in text)
+    chars, offsets = [], []
+    for i, (orig, simp) in enumerate(zip(text, simplified)):
+        if orig.isspace():
+            continue
+        folded = unicodedata.normalize("NFKC", simp).lower()
+        chars.append(folded if len(folded) == 1 else simp)
+        offsets.append(i)
+    return "".join(chars), offsets
+
+
+def match_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
+    """Spans of ``text`` where any term occurs, found in the searchable form so a simplified term matches a
+    traditional-script clause and a term broken by a line break still matches. Spans are merged and sorted.
+    Single-character terms are skipped: highlighting every 的 or 局 would hide the real matches."""
+    needles = {re.sub(r"\s+", "", normalise(t)).lower() for t in terms}
+    needles = {n for n in needles if len(n) >= 2}
+    if not needles or not text:
+        return []
+    hay, offsets = _searchable(text)
+    spans = []
+    for needle in sorted(needles, key=len, reverse=True):
+        for m in re.finditer(re.escape(needle), hay):
+            spans.append((offsets[m.start()], offsets[m.end() - 1] + 1))
+    return merge_spans(spans)
+
+
+def render_spans(
+    text: str, layers: Mapping[str, Sequence[tuple[int, int]]], convert: Callable[[str], str] | None = None
+) -> str:
+    """Escaped HTML of ``text`` in which each character carries the CSS classes of the layers covering it
+    (e.g. ``{"ipqa-hl": matches, "ipqa-cited": [clause span]}``). Segments are converted (script) one by one
+    and escaped after conversion, so the markup always nests correctly."""
+    cuts = {0, len(text)}
+    for spans in layers.values():
+        for start, end in spans:
+            cuts.update((max(0, min(start, len(text))), max(0, min(end, len(text)))))
+    points = sorted(cuts)
+    out = []
+    for start, end in pairwise(points):
+        segment = text[start:end]
+        if convert is not None:
+            segment = convert(segment)
+        segment = html.escape(segment)
+        classes = [name for name, spans in layers.items() if any(s <= start and end <= e for s, e in spans)]
+        if not classes:
+            out.append(segment)
+        else:
+            tag = "mark" if "ipqa-hl" in classes else "span"
+            out.append(f'<{tag} class="{" ".join(classes)}">{segment}</{tag}>')
+    return "".join(out)
+
+
+def highlight_html(text: str, terms: Iterable[str], script: Script = "original") -> str:
+    """Clause text as safe HTML with the matched terms in ``<mark>``."""
+    return render_spans(text, {"ipqa-hl": match_spans(text, terms)}, lambda s: convert_script(s, script))
+
+
+def answer_html(answer: Answer, script: Script = "original") -> str:
+    """The answer text escaped, with its ``[n]`` citation markers turned into superscript links to the
+    numbered citations below it."""
+    escaped = html.escape(convert_script(answer.text, script))
+    escaped = escaped.replace("\n", "<br>")
+    return _MARKER.sub(
+        lambda m: f'<sup class="ipqa-cite"><a href="#ipqa-cite-{m.group(1)}">[{m.group(1)}]</a></sup>', escaped
+    )
+
+
+def citation_markers(answer: Answer) -> list[int]:
+    """The citation numbers the answer text refers to, in order of first use."""
+    seen: list[int] = []
+    for m in _MARKER.finditer(answer.text):
+        n = int(m.group(1))
+        if n not in seen:
+            seen.append(n)
+    return seen
+
+
+def flag_messages(flags: Iterable[Flag], kinds: str = "all") -> list[str]:
+    """One readable line per distinct flag kind, with the detail of the first finding of that kind; ``kinds``
+    "warning" or "info" keeps only the findings a person should be warned about, or only the informative ones."""
+    out, seen = [], set()
+    for flag in flags:
+        if (
+            flag.kind in seen
+            or (kinds == "warning" and flag.kind in INFO_FLAGS)
+            or (kinds == "info" and flag.kind not in INFO_FLAGS)
+        ):
+            continue
+        seen.add(flag.kind)
+        label = FLAG_LABELS.get(flag.kind, flag.kind)
+        out.append(f"{label}：{flag.detail}" if flag.detail else label)
+    return out
+
+
+def level_label(level: str) -> str:
+    return LEVEL_LABELS.get(level, level)
+
+
+def meta_line(meta: Metadata) -> str:
+    """发布机关 · 发文字号 · 日期 · 地区 · 层级, leaving out the fields that are unknown."""
+    parts = [meta.issuer, meta.doc_number, meta.date, meta.region, LEVEL_LABELS.get(meta.level, meta.level)]
+    return " · ".join(p for p in parts if p)
+
+
+def why_matched(hit: Hit) -> str:
+    """Which retrievers found the clause, at what rank and score, and the fused score."""
+    names = {"bm25": "BM25", "dense": "语义"}
+    parts = [f"{names.get(name, name)} 第{r.rank}名（{r.score:.3f}）" for name, r in sorted(hit.retrievers.items())]
+    parts.append(f"融合得分 {hit.score:.4f}")
+    return " · ".join(parts)
+
+
+def dense_banner(status: str) -> str:
+    """The banner shown while semantic search is off: why, and how to turn it on (Markdown)."""
+    return (
+        f"语义检索未开启：{md_escape(status)}。当前只用关键词（BM25）检索。开启方法：把环境变量 `IPQA_MODEL` "
+        "设为本地缓存中的模型名或本地模型目录，然后重建索引（`ipqa build`，或在“语料与数据质量”页点“重建索引”）。"
+    )
+
+
+def build_step(stage: str, done: int, total: int) -> str:
+    """Progress text for one stage of an index build."""
+    return f"{BUILD_STAGES.get(stage, stage)} {done}/{total}"
+
+
+def md_escape(text: str) -> str:
+    """Text for a Markdown element (st.warning, st.caption): markup characters stay literal."""
+    return re.sub(r"([\\`*_\[\]()#+\-.!|~<>&{}])", r"\\\1", text)

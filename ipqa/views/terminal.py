@@ -1,0 +1,127 @@
+"""Plain-text and JSON views of answers, documents and clauses for the command line (``ipqa ask``, ``ipqa show``).
+Pure functions over the index and records; the CLI only prints what they return."""
+
+from __future__ import annotations
+
+from ipqa.answer.citations import display
+from ipqa.records import Answer, Clause, Document, Hit
+
+
+class UnknownId(KeyError):
+    """Neither a doc_id nor a clause_id of the index; the message suggests close matches."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def hit_dict(index, hit: Hit) -> dict:
+    """A hit as ``ipqa search --json`` and ``ipqa eval`` RUN lines show it."""
+    c = hit.clause
+    doc = index.documents.get(c.doc_id)
+    return {
+        "clause_id": c.clause_id,
+        "doc_id": c.doc_id,
+        "title": doc.title if doc else "",
+        "path": list(c.path),
+        "text": c.text,
+        "start": c.start,
+        "end": c.end,
+        "score": hit.score,
+        "retrievers": {name: {"rank": r.rank, "score": r.score} for name, r in hit.retrievers.items()},
+        "matched_terms": list(hit.matched_terms),
+    }
+
+
+def answer_dict(index, answer: Answer) -> dict:
+    """The ``ipqa ask --json`` object: what ``ipqa verify`` reads back."""
+    return {
+        "question": answer.question,
+        "kind": answer.kind,
+        "answered": answer.answered,
+        "answer": answer.text,
+        "citations": [c.to_dict() for c in answer.citations],
+        "notes": list(answer.notes),
+        "hits": [hit_dict(index, h) for h in answer.hits],
+    }
+
+
+def answer_text(answer: Answer, closest: int = 3) -> str:
+    """The answer, then each numbered citation (reference, 发文字号, quote); the closest clauses when unanswered."""
+    lines = [answer.text]
+    if answer.citations:
+        lines.append("")
+        lines.append("引用：")
+    for n, c in enumerate(answer.citations, start=1):
+        details = "，".join(x for x in (c.doc_number, c.issuer, c.date) if x)
+        lines.append(f"[{n}] {c.reference()}" + (f"（{details}）" if details else ""))
+        lines.append(f"    “{display(c.quote)}”")
+    if not answer.answered and answer.hits:
+        lines.append("")
+        lines.append("最接近的条款（不足以回答）：")
+        for h in answer.hits[:closest]:
+            lines.append(f"- {h.clause.clause_id}  {display(h.clause.clean_text)[:80]}")
+    lines.extend(f"注意：{note}" for note in answer.notes)
+    return "\n".join(lines)
+
+
+def _document_view(index, doc: Document) -> str:
+    m = doc.meta
+    fields = [
+        ("标题", m.title),
+        ("简称", m.short_title),
+        ("发布机关", m.issuer),
+        ("发文字号", m.doc_number),
+        ("成文日期", m.date_written),
+        ("发布日期", m.date_published),
+        ("地区", m.region),
+        ("层级", m.level),
+        ("类型", m.doc_type),
+        ("有效性", m.validity),
+        ("来源文件", doc.source),
+        ("sha256", doc.sha256),
+    ]
+    lines = [f"{doc.doc_id}"] + [f"  {k}：{v}" for k, v in fields if v]
+    lines.extend(f"  标记：{f.kind} {f.detail}" for f in doc.flags)
+    clauses = [c for c in index.clauses if c.doc_id == doc.doc_id]
+    lines.append(f"  条款（{len(clauses)}）：")
+    for c in clauses:
+        lines.append(f"    {c.clause_id}  {display(c.clean_text)[:60]}")
+    return "\n".join(lines)
+
+
+def _clause_view(index, clause: Clause, context: int) -> str:
+    doc = index.document(clause.doc_id)
+    deps = clause.departments
+    lines = [
+        clause.clause_id,
+        f"  文件：《{doc.title or doc.doc_id}》",
+        f"  位置：{clause.path_text}",
+        f"  字符：[{clause.start}, {clause.end})",
+    ]
+    if deps.lead:
+        lines.append(f"  牵头/负责：{'、'.join(deps.lead)}")
+    if deps.support:
+        lines.append(f"  配合：{'、'.join(deps.support)}")
+    lines.extend(f"  标记：{f.kind} {f.detail}" for f in clause.flags)
+    siblings = [c for c in index.clauses if c.doc_id == clause.doc_id]
+    at = next(i for i, c in enumerate(siblings) if c.clause_id == clause.clause_id)
+    for c in siblings[max(at - context, 0) : at + context + 1]:
+        marker = "▶" if c.clause_id == clause.clause_id else " "
+        text = c.text if c is clause else display(c.clean_text)[:80]
+        lines.append(f"{marker} {c.clause_id}\n    {text}")
+    return "\n".join(lines)
+
+
+def describe(index, item_id: str, context: int = 1) -> str:
+    """A document's metadata and clause outline, or a clause with its path, units, flags and ``context``
+    neighbours each side. Raises UnknownId for an id the index does not have."""
+    if item_id in index.documents:
+        return _document_view(index, index.document(item_id))
+    try:
+        return _clause_view(index, index.clause(item_id), context)
+    except KeyError:
+        pass
+    close = [d for d in index.documents if item_id in d or d in item_id]
+    close += [c.clause_id for c in index.clauses if c.clause_id.startswith(item_id)][:5]
+    hint = f"; did you mean {', '.join(close[:5])}?" if close else "; `ipqa info` lists the documents"
+    raise UnknownId(f"no document or clause {item_id!r} in the index{hint}")

@@ -1,0 +1,397 @@
+"""Question kinds and grounded answers.
+
+The assembly tests hand ``ask`` real seed clauses as hits (a small stand-in index whose search returns them),
+so they test answering apart from retrieval; the end-to-end tests in test_verify.py and below run over an
+index built from corpus/ with BM25 only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+
+from ipqa.answer.pipeline import MIN_RELEVANCE, NOT_FOUND, ask, question_kind
+from ipqa.records import Clause, Departments, Document, Flag, Hit, Metadata, SearchResult
+from tests.helpers.paths import CORPUS
+
+_ANSWER_MARK = re.compile(r"\[(\d+)\]")
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("谁负责知识产权质押融资？", "who"),
+        ("植物新品种保护行政执法由哪些部门负责？", "who"),
+        ("泰安市“十四五”知识产权规划由哪个部门牵头组织实施？", "who"),
+        ("研发费用加计扣除等税收优惠政策由谁落实？", "who"),
+        ("专利导航工作的牵头单位是？", "who"),
+        ("知识产权质押融资工作谁来推进？", "who"),
+        ("谁可以成为个体工商户？", "fact"),  # a bare 谁 without a duty asks who qualifies, not which unit
+        ("這項工作由哪個部門負責？", "who"),  # traditional script
+        ("邹城市知识产权质押融资登记金额要达到多少？", "number"),
+        ("海门区知识产权质押金额的累计目标是多少？", "number"),
+        ("2018年贯标认证企业数量要增长多少？", "number"),
+        ("培育几家国家知识产权优势示范企业？", "number"),
+        ("高价值发明专利占比要达到什么比例？", "number"),
+        ("专利法什么时候施行？", "when"),
+        ("有效发明专利到哪年达到3300件？", "when"),
+        ("申请复议的期限是多久？", "when"),
+        ("规划实施的截止时间是哪一年？", "when"),
+        ("有哪些知识产权金融支持措施？", "fact"),
+        ("如何规范专利代理，打击黑代理？", "fact"),
+        ("企业可以用专利向银行申请贷款吗？", "fact"),
+        ("邹城市强县建设工作专班的办公室设在哪里？", "fact"),
+        ("企业知识产权合规管理体系国家标准的编号是什么？", "fact"),
+    ],
+)
+def test_question_kind(question, kind):
+    assert question_kind(question) == kind
+
+
+class SeedIndex:
+    """The part of ``Index`` that ``ask`` uses, over seed clauses cut from the real files by hand."""
+
+    def __init__(self, hits: list[Hit], notes: tuple[str, ...] = ()):
+        self.hits, self.notes = hits, notes
+        self.documents = {h.clause.doc_id: DOCS[h.clause.doc_id] for h in hits}
+
+    def document(self, doc_id: str) -> Document:
+        return DOCS[doc_id]
+
+    def search(self, query, k=10, filters=None) -> SearchResult:
+        return SearchResult(query, tuple(self.hits[:k]), self.notes)
+
+
+def _doc(name: str, short_title: str) -> Document:
+    text = (CORPUS / f"{name}.txt").read_text(encoding="utf-8")
+    return Document(
+        doc_id=name,
+        source=str(CORPUS / f"{name}.txt"),
+        sha256="0" * 64,
+        text=text,
+        meta=Metadata(title=short_title, short_title=short_title),
+    )
+
+
+DOCS = {
+    d.doc_id: d
+    for d in (
+        _doc("000_81f9c92258dafa0e", "邹城市国家知识产权强县建设试点县工作方案(2024—2026年)"),
+        _doc("001_e22083f13b5790bb", "2020年甘肅省深入實施知識產權戰略 加快建設知識產權強省推進計劃"),
+        _doc("002_166fccb366052a47", "南通市海门区“十四五”知识产权发展规划"),
+        _doc("003_b2f02c604ed1004b", "2018年国家知识产权示范城市工作计划"),
+        _doc("004_deb30e83b76c7ed3", "泰安市“十四五”知识产权保护和运用规划"),
+    )
+}
+
+
+def clause(
+    doc_id: str, begins: str, lead: tuple[str, ...] = (), support: tuple[str, ...] = (), flags: tuple[Flag, ...] = ()
+) -> Clause:
+    """The seed line (with any broken continuation lines up to the next blank-line-separated item) that
+    starts with ``begins``."""
+    text = DOCS[doc_id].text
+    start = text.index(begins)
+    end = text.find("\n\n", start)
+    end = len(text) if end < 0 else end
+    while end < len(text) and not re.match(r"\s*(\d+[.、]|[（(][一二三四五六七八九十]+[)）]|$)", text[end : end + 8]):
+        nxt = text.find("\n\n", end + 2)  # a web page broke the item over lines: keep reading
+        end = len(text) if nxt < 0 else nxt
+    label = re.match(r"[\d]+\.?|[（(][^)）]+[)）]", begins)
+    return Clause(
+        clause_id=f"{doc_id}#{begins[:6]}",
+        doc_id=doc_id,
+        label=label.group(0) if label else "",
+        path=(begins[:12],),
+        text=text[start:end],
+        start=start,
+        end=end,
+        departments=Departments(lead, support),
+        flags=flags,
+        labels=(label.group(0) if label else "",),
+    )
+
+
+def hits(*clauses: Clause) -> list[Hit]:
+    return [Hit(c, 1.0 / (60 + i)) for i, c in enumerate(clauses, start=1)]
+
+
+def check_grounded(answer, index):
+    """Every line ends with citation markers that exist; every quote is verbatim, inside its clause."""
+    assert answer.answered and answer.citations
+    for line in answer.text.splitlines():
+        marks = [int(m) for m in _ANSWER_MARK.findall(line)]
+        assert marks, f"uncited answer line: {line}"
+        assert all(1 <= m <= len(answer.citations) for m in marks)
+    by_id = {h.clause.clause_id: h.clause for h in index.hits}
+    for c in answer.citations:
+        cl = by_id[c.clause_id]
+        assert DOCS[c.doc_id].text[c.start : c.end] == c.quote
+        assert cl.start <= c.start < c.end <= cl.end
+        assert c.quote == c.quote.strip()
+
+
+PLEDGE_001 = clause("001_e22083f13b5790bb", "43.深化知識產權質押融資", lead=("省市場監管局",))
+SURVEY_001 = clause("001_e22083f13b5790bb", "42.組織開展知識產權質押融資需求調查", lead=("省市場監管局",))
+FINANCE_000 = clause("000_81f9c92258dafa0e", "3.持续优化知识产权金融服务")
+FINANCE_004 = clause("004_deb30e83b76c7ed3", "2.优化知识产权金融服务")
+
+
+def test_who_names_the_unit_in_both_scripts_and_documents_without_one():
+    index = SeedIndex(hits(PLEDGE_001, FINANCE_000, SURVEY_001, FINANCE_004))
+    answer = ask(index, "谁负责知识产权质押融资？")
+    check_grounded(answer, index)
+    assert answer.kind == "who"
+    first = answer.text.splitlines()[0]
+    assert "省市场监管局（原文：省市場監管局）负责[1][2]" in first  # both 001 clauses, grouped by document
+    assert "未明确责任单位" in answer.text
+    assert "邹城市" in answer.text  # the document that covers pledge financing without naming a unit
+    assert "省市場監管局負責" in answer.citations[0].quote  # the quote shows the unit the answer names
+
+
+def test_who_lead_before_support_and_duty_sentence_when_no_unit_field():
+    plant = clause("001_e22083f13b5790bb", "26.加大植物新品種保護", lead=("省林草局",), support=("省農業農村廳",))
+    answer = ask(SeedIndex(hits(plant)), "植物新品种保护行政执法由哪些部门负责？")
+    assert "省林草局（原文：省林草局）" not in answer.text  # same in both scripts: shown once
+    assert answer.text.index("省林草局") < answer.text.index("省农业农村厅（原文：省農業農村廳）")
+    plan = clause("004_deb30e83b76c7ed3", "各级各有关部门和单位要充分认识")
+    index = SeedIndex(hits(plan))
+    answer = ask(index, "泰安市“十四五”知识产权规划由哪个部门牵头组织实施？")
+    check_grounded(answer, index)
+    assert "市市场监管局要牵头做好规划组织实施工作" in answer.text
+    assert "未明确责任单位" not in answer.text
+
+
+def test_who_without_any_named_unit_says_so_with_the_best_sentences():
+    index = SeedIndex(hits(FINANCE_000, FINANCE_004))
+    answer = ask(index, "谁负责知识产权质押融资？")
+    check_grounded(answer, index)
+    *quoted, last = answer.text.splitlines()
+    assert quoted and last.startswith("以上条款均未明确责任单位[1]")
+    assert "质押融资" in quoted[0]
+
+
+def test_number_gives_the_figure_phrase_with_its_date():
+    goals = clause("000_81f9c92258dafa0e", "(二)知识产权运用效能不断完善")
+    index = SeedIndex(hits(FINANCE_000, goals))
+    answer = ask(index, "邹城市知识产权质押融资登记金额要达到多少？")
+    check_grounded(answer, index)
+    assert answer.kind == "number"
+    assert "2亿元" in answer.text.splitlines()[0]
+    assert "到2026年年底,知识产权质押融资登记金额每年不低于2亿元" in answer.text
+
+
+def test_number_prefers_the_year_asked_about():
+    base = clause("002_166fccb366052a47", "——知识产权运用效益明显增强")
+    answer = ask(SeedIndex(hits(base)), "海门区2020年知识产权质押融资额是多少？")
+    first = answer.text.splitlines()[0]
+    assert "2020年知识产权质押融资额1亿元" in first and "4.2亿元" not in first
+
+
+def test_when_gives_dates_and_deadlines():
+    goals = clause("000_81f9c92258dafa0e", "(二)知识产权运用效能不断完善")
+    index = SeedIndex(hits(goals))
+    answer = ask(index, "邹城市知识产权质押融资登记金额每年不低于2亿元的目标到什么时候实现？")
+    check_grounded(answer, index)
+    assert answer.kind == "when" and "到2026年年底" in answer.text
+
+
+def test_fact_gives_best_sentences():
+    geo = clause("000_81f9c92258dafa0e", "5.深入发掘高附加值地理标志产品")
+    office = clause("000_81f9c92258dafa0e", "(一)加强组织领导")
+    index = SeedIndex(hits(geo, office))
+    answer = ask(index, "邹城有哪些地理标志产品示范基地？")
+    check_grounded(answer, index)
+    assert "邹城金山大樱桃" in answer.text.splitlines()[0]
+    answer = ask(SeedIndex(hits(office, geo)), "邹城市强县建设工作专班的办公室设在哪里？")
+    assert "办公室设在市市场监管局" in answer.text.splitlines()[0]
+
+
+def test_quotes_never_include_injected_spam():
+    doc = DOCS["002_166fccb366052a47"]
+    start = doc.text.index("为贯彻中共中央办公厅")
+    end = doc.text.index("\n", start)
+    spams = [m.span() for m in re.finditer(r"0\.1元入场捕鱼", doc.text[start:end])]
+    flags = tuple(Flag("spam", "injected", start + a, start + b) for a, b in spams)
+    preamble = Clause("002#preamble", doc.doc_id, "", ("序言",), doc.text[start:end], start, end, flags=flags)
+    for question in ("海门区规划贯彻哪个意见？", "海门区规划依据什么制定？", "海门区知识产权保护的意见要求多少？"):
+        answer = ask(SeedIndex(hits(preamble)), question)
+        assert "捕鱼" not in answer.text
+        for c in answer.citations:
+            assert "捕鱼" not in c.quote and doc.text[c.start : c.end] == c.quote
+
+
+@pytest.mark.parametrize("question", ["如何申请离婚？", "今天天气怎么样？", "怎么做红烧肉？", "足球比赛几点开始？"])
+def test_off_topic_questions_are_not_stretched(question):
+    index = SeedIndex(hits(PLEDGE_001, FINANCE_000), notes=("semantic search off: no model",))
+    answer = ask(index, question)
+    assert not answer.answered and answer.text == NOT_FOUND and not answer.citations
+    assert answer.hits  # the closest clauses stay visible
+    assert answer.notes == ("semantic search off: no model",)
+
+
+def test_a_question_without_a_subject_is_not_answered():
+    answer = ask(SeedIndex(hits(PLEDGE_001, FINANCE_000)), "谁负责？")
+    assert not answer.answered and answer.text == NOT_FOUND
+
+
+def test_no_hits_is_not_answered():
+    answer = ask(SeedIndex([]), "谁负责知识产权质押融资？")
+    assert not answer.answered and answer.text == NOT_FOUND
+
+
+def test_threshold_is_a_share():
+    assert 0 < MIN_RELEVANCE < 1
+    assert replace(PLEDGE_001, departments=Departments()).departments == Departments()
+
+
+# --- end to end over an index built from corpus/ (BM25 only) ---------------------------------------------
+
+IN_DOMAIN = [
+    "谁负责知识产权质押融资？",
+    "泰安市到2025年有效发明专利要达到多少件？",
+    "邹城有哪些地理标志产品示范基地？",
+    "如何规范专利代理，打击黑代理？",
+    "多个部门共同负责的任务，哪个是牵头部门？",
+]
+OFF_TOPIC = [
+    "如何申请离婚？",
+    "今天天气怎么样？",
+    "足球比赛几点开始？",
+    "怎么做红烧肉？",
+    "明天北京会下雨吗？",
+    "交通事故责任由谁承担？",
+    "如何办理护照？",
+    "谁负责城市垃圾分类？",
+    "量子计算机的原理是什么？",
+    "我家的狗咬伤了邻居的孩子，医药费应该由谁来承担？",
+    "网购的衣服有质量问题，商家拒绝退货怎么办？",
+    "租房合同到期房东不退押金怎么办？",
+    "老年人如何领取养老金？",
+]
+
+
+@pytest.fixture(scope="module")
+def seed_index(tmp_path_factory):
+    from ipqa.index.searcher import Index, build_index
+    from ipqa.settings import Settings
+
+    folder = tmp_path_factory.mktemp("answer") / "index"
+    build_index([CORPUS], folder, Settings(model=""))
+    return Index.load(folder)
+
+
+def _grounded_in_index(answer, index):
+    for c in answer.citations:
+        cl = index.clause(c.clause_id)
+        assert index.document(c.doc_id).text[c.start : c.end] == c.quote
+        assert cl.start <= c.start < c.end <= cl.end
+        assert c.sha256 == index.document(c.doc_id).sha256 and c.reference().startswith("《")
+
+
+def test_calibration_in_domain_answered_off_topic_not(seed_index):
+    for q in IN_DOMAIN:
+        answer = ask(seed_index, q)
+        assert answer.answered, q
+        _grounded_in_index(answer, seed_index)
+    for q in OFF_TOPIC:
+        answer = ask(seed_index, q)
+        assert not answer.answered and answer.text == NOT_FOUND and not answer.citations, (q, answer.text)
+
+
+def test_seed_dev_answer_accuracy(seed_index, seed_dev):
+    from ipqa.evaluation.evaluate import answer_correct, read_questions
+
+    questions = [q for q in read_questions(seed_dev) if q.answer_contains]
+    correct = 0
+    for q in questions:
+        answer = ask(seed_index, q.question)
+        _grounded_in_index(answer, seed_index)
+        correct += answer_correct(q, answer.text)
+    assert correct / len(questions) >= 0.9
+
+
+def test_pledge_financing_end_to_end(seed_index):
+    answer = ask(seed_index, "谁负责知识产权质押融资？")
+    first, *rest = answer.text.splitlines()
+    assert "省市场监管局（原文：省市場監管局）" in first and "未明确责任单位" in "".join(rest)
+
+
+def test_spam_never_reaches_answers(seed_index):
+    spam_clauses = [c for c in seed_index.clauses if any(f.kind == "spam" and f.start is not None for f in c.flags)]
+    if not spam_clauses:
+        pytest.skip("the clause splitter flags no inline spam in the seeds")
+    for cl in spam_clauses:
+        doc = seed_index.document(cl.doc_id)
+        spams = {doc.text[f.start : f.end] for f in cl.flags if f.kind == "spam" and f.start is not None}
+        question = cl.clean_text.strip()[:30] + "？"
+        answer = ask(seed_index, question)
+        for s in spams:
+            assert s not in answer.text and all(s not in c.quote for c in answer.citations), (cl.clause_id, s)
+
+
+def test_citation_for_checks_the_span_and_quote_span_cuts_spam():
+    from ipqa.answer.citations import QuoteOutsideClause, citation_for, quote_span
+
+    index = SeedIndex(hits(PLEDGE_001))
+    c = citation_for(index, PLEDGE_001, PLEDGE_001.start, PLEDGE_001.start + 10)
+    assert c.quote == PLEDGE_001.text[:10] and c.reference() == "《" + DOCS[c.doc_id].meta.title + "》43."
+    with pytest.raises(QuoteOutsideClause):
+        citation_for(index, PLEDGE_001, PLEDGE_001.start - 1, PLEDGE_001.end)
+    s = PLEDGE_001.start
+    spammed = replace(PLEDGE_001, flags=(Flag("spam", "injected", s + 5, s + 8),))
+    assert quote_span(spammed, s, s + 20) == (s + 8, s + 20)  # the longer spam-free side
+    assert quote_span(spammed, s + 5, s + 8) is None
+
+
+def test_filters_and_notes_pass_through(seed_index):
+    from ipqa.records import Filters
+
+    taian = "004_deb30e83b76c7ed3"
+    answer = ask(seed_index, "知识产权质押融资有哪些支持措施？", filters=Filters(doc_ids=(taian,)))
+    assert answer.answered and {c.doc_id for c in answer.citations} == {taian}
+    assert all(h.clause.doc_id == taian for h in answer.hits)
+    assert any("semantic search off" in note for note in answer.notes)  # the index was built BM25-only
+
+
+def test_bracketed_numbers_in_quotes_are_not_taken_for_citations():
+    text = "第五条 依照国发[2019]8号文件，专利资助资金每年不低于[3]千万元，由市财政局负责。"
+    doc = Document("synthetic", "synthetic.txt", "0" * 64, text, Metadata(title="测试办法"))
+    DOCS["synthetic"] = doc
+    try:
+        cl = Clause(
+            "synthetic#5",
+            "synthetic",
+            "第五条",
+            ("第五条",),
+            text,
+            0,
+            len(text),
+            departments=Departments(("市财政局",)),
+        )
+        for question in ("专利资助资金由谁负责？", "专利资助资金每年不低于多少？", "专利资助资金依照什么文件？"):
+            answer = ask(SeedIndex(hits(cl)), question)
+            assert answer.answered and len(answer.citations) == 1, (question, answer.text)
+            assert answer.text.count("[1]") >= 1 and "\x02" not in answer.text
+    finally:
+        del DOCS["synthetic"]
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        # held-out questions, not in seed_dev: the method, not a list of answers
+        ("泰安市有效发明专利3300件的目标要在哪一年实现？", "2025年"),
+        ("邹城市每年开展多少次专利权质押融资培训？", "6次"),
+        ("海门区参加贯标企业数要达到多少家？", "200家"),
+        ("甘肃省专利奖评审由哪个部门负责？", "省市场监管局"),
+        ("示范城市知识产权局处级以上管理人员多久轮训一次？", "每3年"),
+        ("泰安市每万人口高价值发明专利要达到多少？", "3.6件"),
+    ],
+)
+def test_held_out_questions(seed_index, question, expected):
+    answer = ask(seed_index, question)
+    _grounded_in_index(answer, seed_index)
+    assert expected in answer.text.splitlines()[0], answer.text

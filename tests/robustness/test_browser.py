@@ -1,0 +1,84 @@
+"""The served app in a real browser (Debian Chromium via selenium): type the question, press Enter, read the
+cited answer, open the cited document at the clause; document HTML stays text. Screenshots go to artifacts/."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.helpers.browser import ROOT, browser_problem, chromium, serve_app, wait_for
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = ROOT / "artifacts"
+PLEDGE = "谁负责知识产权质押融资？"
+HOSTILE = """测试市人民政府关于印发测试市专利导航工作方案的通知
+
+一、工作任务
+（一）开展专利导航<script>alert(1)</script>服务，建设<b>专利导航</b>服务基地。（测试市市场监管局负责）
+（二）加强知识产权保护。（测试市司法局负责）
+"""
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    problem = browser_problem()
+    if problem:
+        pytest.skip(problem)
+    from ipqa.index.searcher import Index, build_index
+    from ipqa.settings import Settings
+
+    base = tmp_path_factory.mktemp("browser")
+    corpus = base / "corpus"
+    corpus.mkdir()
+    for seed in (ROOT / "corpus").glob("*.txt"):
+        shutil.copy(seed, corpus / seed.name)
+    (corpus / "900_hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    build_index([corpus], base / "index", Settings(model=""))
+    hostile = [c for c in Index.load(base / "index").clauses if c.doc_id == "900_hostile"]
+    env = {"IPQA_INDEX": str(base / "index"), "IPQA_CORPUS": str(corpus), "IPQA_MODEL": ""}
+    ARTIFACTS.mkdir(exist_ok=True)
+    with serve_app(env, log_path=ARTIFACTS / "browser-streamlit.log") as url, chromium() as driver:
+        yield url, driver, hostile
+
+
+def test_ask_with_enter_then_open_the_cited_clause(served):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    url, driver, _ = served
+    driver.get(url + "/")
+    box = wait_for(driver, "input[aria-label='问题（回车提问）']")
+    box.send_keys(PLEDGE, Keys.ENTER)
+    answer = wait_for(driver, ".ipqa-answer", contains="省市场监管局")
+    assert answer.find_elements(By.CSS_SELECTOR, "sup.ipqa-cite a")  # numbered citation marker
+    wait_for(driver, ".ipqa-citation", contains="[1]")
+    wait_for(driver, ".ipqa-card mark.ipqa-hl")
+    assert "q=" in driver.current_url  # the address now shares the question
+    driver.save_screenshot(str(ARTIFACTS / "browser-answer.png"))
+
+    open_button = wait_for(driver, "button", contains="打开原文")
+    open_button.click()
+    cited = wait_for(driver, ".ipqa-doc .ipqa-cited")
+    assert cited.text.strip()
+    assert "doc=" in driver.current_url and "clause=" in driver.current_url
+    assert wait_for(driver, ".ipqa-outline .ipqa-current a").is_displayed()  # its section starts unfolded
+    driver.save_screenshot(str(ARTIFACTS / "browser-document.png"))
+
+
+def test_document_html_renders_as_text(served):
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.by import By
+
+    url, driver, hostile = served
+    clause = next(c for c in hostile if "<script>" in c.text)
+    from urllib.parse import urlencode
+
+    driver.get(url + "/?" + urlencode({"doc": clause.doc_id, "clause": clause.clause_id}))
+    doc = wait_for(driver, ".ipqa-doc", contains="<script>alert(1)</script>")
+    assert "<b>专利导航</b>" in doc.text
+    assert not doc.find_elements(By.CSS_SELECTOR, "script, b")
+    with pytest.raises(NoAlertPresentException):
+        driver.switch_to.alert  # noqa: B018 - accessing it is the check that no alert() ran
+    driver.save_screenshot(str(ARTIFACTS / "browser-hostile.png"))
