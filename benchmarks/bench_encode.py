@@ -23,7 +23,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from ipqa.retrieval.dense import DenseIndex, load_encoder
+from ipqa.retrieval.encoder import load_encoder
+from ipqa.retrieval.faiss_index import DenseIndex
 from ipqa.settings import BGE_ZH_QUERY_INSTRUCTION
 from ipqa.text import sentence_spans
 

@@ -31,6 +31,8 @@ class Settings:
     # tokens (1.0); 0 turns expansion off. Query time only. 0.1-0.3 all lift seed_dev hit@5 from 0.938 to 1.0
     # (the colloquial question "用专利向银行申请贷款" reaches the 质押融资 clauses) with LeCoQA within ±0.003.
     query_expansion: float = 0.2
+    # The retrievers, in fusion order: each name is a module ipqa.retrieval.<name> (see ipqa.retrieval.registry).
+    retrievers: tuple[str, ...] = ("bm25", "dense")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -39,4 +41,5 @@ class Settings:
     def from_dict(cls, data: dict) -> Settings:
         """Read settings saved in a manifest; unknown keys (from a newer version) are ignored."""
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        values = {k: (tuple(v) if isinstance(v, list) else v) for k, v in data.items() if k in known}
+        return cls(**values)

@@ -123,23 +123,25 @@ def info(index_dir, dirs, as_json):
 
     index = open_index(index_dir)
     m = index.manifest
-    roots = [Path(d) for d in dirs] or [Path(r) for r in m.get("roots", ["corpus"])]
+    roots = [Path(d) for d in dirs] or [Path(r) for r in m.roots or ["corpus"]]
     state, changed = index_state(roots, Path(index_dir))
-    dense = m.get("dense", {})
+    statuses = index.statuses()
+    dense = statuses.get("dense")
     data = {
         "index": index_dir,
         "state": state,
         "changed_files": changed,
-        "counts": m.get("counts", {}),
-        "created": m.get("created"),
-        "ipqa_version": m.get("ipqa_version"),
-        "model": dense.get("model", ""),
-        "dim": dense.get("dim"),
-        "semantic_search": "on" if dense.get("status") == "on" else "off",
-        "semantic_reason": dense.get("reason", ""),
-        "tokenizer": m.get("tokenizer"),
+        "counts": m.counts,
+        "created": m.created,
+        "ipqa_version": m.ipqa_version,
+        "retrievers": {name: s.to_dict() for name, s in statuses.items()},
+        "model": dense.details.get("model", "") if dense else "",
+        "dim": dense.details.get("dim") if dense else None,
+        "semantic_search": "on" if dense and dense.on else "off",
+        "semantic_reason": dense.reason if dense else "",
+        "tokenizer": m.tokenizer,
         "roots": [str(r) for r in roots],
-        "skipped": m.get("skipped", []),
+        "skipped": [{"path": s.path, "reason": s.reason} for s in m.skipped],
     }
     if as_json:
         echo_json(data)
@@ -152,12 +154,11 @@ def info(index_dir, dirs, as_json):
         f"documents {counts.get('documents', 0)}, clauses {counts.get('clauses', 0)}, "
         f"skipped files {counts.get('skipped', 0)}"
     )
-    semantic = (
-        f"on ({data['model']}, dim {data['dim']})"
-        if data["semantic_search"] == "on"
-        else f"off: {data['semantic_reason']}"
-    )
-    click.echo(f"semantic search {semantic}; tokenizer {data['tokenizer']}")
+    for name, status in statuses.items():
+        details = ", ".join(f"{k} {v}" for k, v in status.details.items() if v not in ("", None))
+        state_text = f"on ({details})" if status.on and details else "on" if status.on else f"off: {status.reason}"
+        click.echo(f"retriever {name}: {state_text}")
+    click.echo(f"tokenizer {data['tokenizer']}")
 
 
 @main.command(name="eval")
@@ -183,7 +184,7 @@ def eval_command(qa_file, index_dir, out, k, as_json, peer, no_answers):
     if peer:
         from ipqa.evaluation.peer import NaivePeer, evaluate_peer
 
-        roots = [Path(r) for r in index.manifest.get("roots", [])]
+        roots = [Path(r) for r in index.manifest.roots]
         figures["naive peer"] = evaluate_peer(NaivePeer.from_roots(roots), questions)
     if as_json:
         echo_json(figures)

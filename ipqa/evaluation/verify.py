@@ -7,6 +7,10 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ipqa.index.manifest import Manifest
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +57,13 @@ def _root_of(source: Path, doc_id: str) -> Path:
     return source.parents[depth - 1] if len(source.parents) >= depth else source.parent
 
 
-def _locate(cit: dict, manifest: dict, index_dir: Path | None) -> tuple[Path, Path] | None:
+def _locate(cit: dict, manifest: Manifest | None, index_dir: Path | None) -> tuple[Path, Path] | None:
     """(file, root) for a citation: the roots the index was built from first, then the recorded source path
     (as given, then relative to the index's parent folder)."""
     from ipqa.corpus.formats import SUFFIXES
 
     doc_id = cit.get("doc_id", "")
-    for root in manifest.get("roots", []):
+    for root in manifest.roots if manifest else []:
         # the suffix's case is the file's own (001.TXT); match it case-insensitively, never by glob (ids may
         # hold [ ] * characters)
         folder = Path(root) / PurePosixPath(doc_id).parent
@@ -68,7 +72,8 @@ def _locate(cit: dict, manifest: dict, index_dir: Path | None) -> tuple[Path, Pa
             for path in sorted(folder.iterdir()):
                 if path.stem == stem and path.suffix.lower() in SUFFIXES and path.is_file():
                     return path, Path(root)
-    source = Path(cit.get("source") or manifest.get("documents", {}).get(doc_id, {}).get("source", ""))
+    entry = manifest.documents.get(doc_id) if manifest else None
+    source = Path(cit.get("source") or (entry.source if entry else ""))
     candidates = [source] + ([index_dir.resolve().parent / source] if index_dir and not source.is_absolute() else [])
     for path in candidates:
         if str(path) and path.is_file():
@@ -88,7 +93,7 @@ _FIELD_TYPES = {
 }
 
 
-def check_citation(cit: dict, manifest: dict, index_dir: Path | None, cache: dict) -> str | None:
+def check_citation(cit: dict, manifest: Manifest | None, index_dir: Path | None, cache: dict) -> str | None:
     """The problem with one citation, or None when it checks out."""
     from ipqa.corpus.reading import UnreadableFile, read_document
 
@@ -124,15 +129,15 @@ def check_citation(cit: dict, manifest: dict, index_dir: Path | None, cache: dic
 
 def verify_citations(citations: list[dict], index_dir: Path | None = None) -> Report:
     """Check every citation; the manifest of ``index_dir`` (when given and readable) says where the corpus is."""
-    manifest: dict = {}
+    from ipqa.index.manifest import read_manifest
+    from ipqa.index.store import IndexLoadError
+
+    manifest = None
     if index_dir is not None:
         try:
-            manifest = json.loads((Path(index_dir) / "manifest.json").read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
+            manifest = read_manifest(Path(index_dir), verify=False)
+        except IndexLoadError as exc:
             log.warning("verifying without the index manifest (%s); using the citations' source paths", exc)
-        if not isinstance(manifest, dict):
-            log.warning("verifying without the index manifest (not a JSON object); using the citations' source paths")
-            manifest = {}
     cache: dict = {}
     problems = [p for c in citations if (p := check_citation(c, manifest, index_dir, cache))]
     return Report(len(citations), problems)

@@ -17,11 +17,13 @@ from pathlib import Path
 import numpy as np
 
 import ipqa
-from ipqa.index import columns, store
+from ipqa.index import columns, manifest, store
 from ipqa.index.ingest import REUSED, indexed_text, ingest
+from ipqa.index.manifest import DocumentEntry, Manifest, SkippedEntry
 from ipqa.index.reuse import Previous, split_signature
 from ipqa.records import Document
-from ipqa.retrieval.lexical import Lexical
+from ipqa.retrieval.base import BuildRows, RetrieverStatus
+from ipqa.retrieval.registry import retriever_classes
 from ipqa.retrieval.tokens import tokenizer_signature
 from ipqa.settings import Settings
 
@@ -43,6 +45,7 @@ class BuildReport:
     seconds: float = 0.0
     reused_tokens: int = 0
     reused_documents: int = 0  # taken from the old index without reading their files
+    retrievers: dict = field(default_factory=dict)  # name → ipqa.retrieval.base.RetrieverStatus
 
 
 def source_files(roots: Sequence[Path]) -> dict[str, str]:
@@ -60,10 +63,10 @@ def source_files(roots: Sequence[Path]) -> dict[str, str]:
 def index_state(roots: Sequence[Path], index_dir: Path) -> tuple[str, list[str]]:
     """("missing" | "stale" | "fresh", the changed, added and removed file paths) for the files under ``roots``."""
     try:
-        manifest = store.read_manifest(Path(index_dir), verify=False)
+        record = manifest.read_manifest(Path(index_dir), verify=False)
     except store.IndexLoadError:
         return "missing", []
-    built, now = manifest.get("files", {}), source_files(roots)
+    built, now = record.files, source_files(roots)
     changed = sorted(p for p in now if p in built and built[p] != now[p])
     added = sorted(p for p in now if p not in built)
     removed = sorted(p for p in built if p not in now)
@@ -193,11 +196,11 @@ def _build(roots: Sequence[Path], index_dir: Path, settings: Settings, progress:
     table = _token_table(rows)
     if progress:
         progress("tokenize", len(rows.keys), len(rows.keys))
-    embedded, reason, reused, encoded = _embed(rows, old.vectors if old else {}, settings, progress)
+    built = _build_retrievers(rows, table, settings, old, progress)
 
     tmp = store.temp_sibling(index_dir)
     try:
-        written = _write(tmp, settings, roots, files, read, rows, table, embedded, reason)
+        written = _write(tmp, settings, roots, files, read, rows, table, built)
         if progress:
             progress("write", 1, 1)
         store.swap_in(tmp, index_dir)
@@ -206,13 +209,15 @@ def _build(roots: Sequence[Path], index_dir: Path, settings: Settings, progress:
 
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    made = [r for r, _ in built.values() if r is not None]
     report = BuildReport(
         documents=len(rows.docs),
         clauses=len(rows.keys),
         skipped=list(read.skipped),
-        reused_embeddings=reused,
-        encoded=encoded,
-        dense_status=reason,
+        reused_embeddings=sum(getattr(r, "reused", 0) for r in made),  # rows an encoding retriever reused
+        encoded=sum(getattr(r, "encoded", 0) for r in made),
+        dense_status=off_reasons({n: s for n, (_, s) in built.items()}),
+        retrievers={n: s for n, (_, s) in built.items()},
         seconds=time.perf_counter() - began,
         reused_tokens=rows.reused_tokens,
         reused_documents=rows.reused_documents,
@@ -235,66 +240,40 @@ def _token_table(rows: _Rows) -> tuple[list[str], np.ndarray, np.ndarray]:
     return vocab, ids, offsets
 
 
-def _embed(rows: _Rows, old: dict, settings: Settings, progress: Progress | None):
-    """(vectors and dimension, or None; dense status reason; reused count; encoded count)."""
-    from ipqa.retrieval.dense import EncoderUnavailable, load_encoder
-
-    if not settings.model.strip():
-        return None, "disabled by setting", 0, 0
-    try:
-        encoder = load_encoder(settings.model)
-    except EncoderUnavailable as exc:
-        log.info("semantic search off: %s", exc)  # the caller shows BuildReport.dense_status
-        return None, str(exc), 0, 0
-    keys = rows.keys
-    todo = [i for i, key in enumerate(keys) if key not in old or len(old[key]) != encoder.dim]
-    vectors = np.zeros((len(keys), encoder.dim), dtype=np.float32)
-    for i, key in enumerate(keys):
-        if key in old and len(old[key]) == encoder.dim:
-            vectors[i] = old[key]
-    step = max(settings.encode_batch_size * 8, 1)
-    for done in range(0, len(todo), step):
-        part = todo[done : done + step]
-        vectors[part] = encoder.encode_passages([rows.text_of(i) for i in part], batch_size=settings.encode_batch_size)
-        if progress:
-            progress("encode", min(done + step, len(todo)), len(todo))
-    return (vectors, encoder.dim), "", len(keys) - len(todo), len(todo)
+def _build_retrievers(rows: _Rows, table, settings: Settings, old: Previous | None, progress: Progress | None):
+    """name → (the retriever or None, its status), for every retriever the settings name, in fusion order."""
+    vocab, ids, offsets = table
+    data = BuildRows(keys=rows.keys, text_of=rows.text_of, vocab=vocab, ids=ids, offsets=offsets, progress=progress)
+    previous = old.retrievers if old else None
+    return {cls.name: cls.build(data, settings, previous) for cls in retriever_classes(settings.retrievers)}
 
 
-def _write(folder: Path, settings: Settings, roots, files, read, rows: _Rows, table, embedded, reason) -> list:
+def off_reasons(statuses: dict[str, RetrieverStatus]) -> str:
+    """ "" when every retriever is on, else why the ones that are off are off (what the CLI and app report)."""
+    return "; ".join(s.reason or "no index" for s in statuses.values() if not s.on)
+
+
+def _write(folder: Path, settings: Settings, roots, files, read, rows: _Rows, table, built) -> list:
     written = columns.write_documents(folder, rows.docs)
     written += columns.write_clauses(folder, rows.cols, rows.own, rows.keys)
     vocab, ids, offsets = table
     written += store.save_tokens(folder, vocab, ids, offsets)
-    written += Lexical.build_from_ids(ids, offsets, vocab, settings.bm25_k1, settings.bm25_b).save(folder)
-    dense = {"status": "off", "reason": reason, "model": settings.model}
-    if embedded is not None:
-        from ipqa.retrieval.dense import DenseIndex
-
-        vectors, dim = embedded
-        index = DenseIndex.build(vectors, settings.exact_search_limit) if len(vectors) else None
-        if index is not None:
-            written += [f"dense/{name}" for name in index.save(folder / "dense")]
-            dense = {"status": "on", "model": settings.model, "dim": dim, "kind": index.kind}
-        else:
-            dense = {"status": "off", "reason": "no clauses to embed", "model": settings.model}
+    for retriever, _ in built.values():
+        if retriever is not None:
+            written += retriever.save(folder)
     per_doc = np.bincount(np.asarray(rows.cols["doc"], dtype=np.int64), minlength=len(rows.docs)).tolist()
-    manifest = {
-        "format_version": store.FORMAT_VERSION,
-        "ipqa_version": ipqa.__version__,
-        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "settings": settings.to_dict(),
-        "tokenizer": tokenizer_signature(settings.tokenizer),
-        "split": split_signature(settings),
-        "dense": dense,
-        "counts": {"documents": len(rows.docs), "clauses": len(rows.keys), "skipped": len(read.skipped)},
-        "documents": {
-            d.doc_id: {"sha256": d.sha256, "source": d.source, "clauses": n} for d, n in zip(rows.docs, per_doc)
-        },
-        "skipped": [{"path": s.path, "reason": s.reason} for s in read.skipped],
-        "roots": [str(r) for r in roots],
-        "files": files,
-        "checksums": store.checksums(folder, written),
-    }
-    store.write_manifest(folder, manifest)
+    record = Manifest(
+        settings=settings,
+        retrievers={name: status for name, (_, status) in built.items()},
+        documents={d.doc_id: DocumentEntry(d.sha256, d.source, n) for d, n in zip(rows.docs, per_doc)},
+        skipped=[SkippedEntry(s.path, s.reason) for s in read.skipped],
+        roots=[str(r) for r in roots],
+        files=files,
+        checksums=store.checksums(folder, written),
+        tokenizer=tokenizer_signature(settings.tokenizer),
+        split=split_signature(settings),
+        created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        ipqa_version=ipqa.__version__,
+    )
+    manifest.write_manifest(folder, record)
     return written

@@ -1,6 +1,6 @@
 """What a rebuild may take from the index it replaces: unchanged documents with their clause rows and tokens
-(only when the same code, settings and tokenizer made them) and clause vectors by the key of their indexed text
-(only from the same model)."""
+(only when the same shaping code, settings and tokenizer made them), and for each retriever what it may reuse
+itself (the dense retriever: clause vectors by the key of their indexed text, only from the same model)."""
 
 from __future__ import annotations
 
@@ -12,19 +12,45 @@ import numpy as np
 
 import ipqa
 from ipqa.index import columns, store
+from ipqa.index.manifest import Manifest, read_manifest
 from ipqa.records import Document
+from ipqa.retrieval.base import OldIndex
 from ipqa.retrieval.tokens import tokenizer_signature
 from ipqa.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
+# The code that decides documents, clauses, indexed texts and tokens, relative to the package folder. Editing
+# anything else (answers, views, the app, the CLI) must not force the full re-read of every file (~47 s at 150k
+# clauses); tests/index/test_rebuild.py checks which edits change the signature.
+SHAPING_CODE = (
+    "text.py",
+    "records.py",
+    "corpus",
+    "clauses",
+    "retrieval/tokens.py",
+    "index/ingest.py",
+    "index/columns.py",
+)
+
+
+def shaping_files() -> list[Path]:
+    package = Path(ipqa.__file__).parent
+    files = []
+    for entry in SHAPING_CODE:
+        path = package / entry
+        files += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    return files
+
+
 def split_signature(settings: Settings) -> str:
-    """Identifies the code and settings that turn files into clauses: the ipqa sources and the clause length.
-    Only an index with the same signature may hand its clauses of unchanged documents to a rebuild."""
+    """Identifies the code and settings that turn files into clauses and tokens: the shaping modules and the
+    clause length. Only an index with the same signature may hand its clauses of unchanged documents to a rebuild."""
+    package = Path(ipqa.__file__).parent
     digest = hashlib.sha256(str(settings.max_clause_chars).encode())
-    for path in sorted(Path(ipqa.__file__).parent.glob("*.py")):
-        digest.update(path.read_bytes())
+    for path in shaping_files():
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -42,13 +68,13 @@ class Previous:
         self.ids = np.zeros(0, dtype=np.int64)
         self.offsets = np.zeros(1, dtype=np.int64)
         self.token_row: dict[bytes, int] = {}  # key → a row whose tokens are stored
-        self.vectors: dict[bytes, np.ndarray] = {}
+        self.retrievers: OldIndex | None = None  # what each retriever may reuse (e.g. vectors by key)
 
     @classmethod
     def load(cls, index_dir: Path, settings: Settings) -> Previous | None:
         """The reusable parts of the index in ``index_dir``; None when there is none (or it is damaged)."""
         try:
-            manifest = store.read_manifest(index_dir)
+            manifest = read_manifest(index_dir)
             with store.gc_paused():
                 return cls._read(index_dir, manifest, settings)
         except store.IndexLoadError as exc:
@@ -58,11 +84,11 @@ class Previous:
         return None
 
     @classmethod
-    def _read(cls, folder: Path, manifest: dict, settings: Settings) -> Previous:
+    def _read(cls, folder: Path, manifest: Manifest, settings: Settings) -> Previous:
         old = cls()
-        old.files = manifest.get("files", {})
-        same_split = manifest.get("split") == split_signature(settings)
-        same_tokens = manifest.get("tokenizer") == tokenizer_signature(settings.tokenizer)
+        old.files = manifest.files
+        same_split = manifest.split == split_signature(settings)
+        same_tokens = manifest.tokenizer == tokenizer_signature(settings.tokenizer)
         if same_split and same_tokens:
             docs = columns.read_documents(folder)
             old.cols, old.own = columns.read_clause_columns(folder)
@@ -74,12 +100,7 @@ class Previous:
                 old.docs[doc.doc_id] = doc
                 old.rows[doc.doc_id] = (int(bounds[i]), int(bounds[i + 1]))
             old.token_row = {key: i for i, key in enumerate(old.keys)}
-        dense = manifest.get("dense", {})
-        if dense.get("status") == "on" and dense.get("model") == settings.model:
-            from ipqa.retrieval.dense import DenseIndex
-
-            keys = old.keys or columns.read_keys(folder)
-            old.vectors = dict(zip(keys, DenseIndex.load(folder / "dense").vectors()))
+        old.retrievers = OldIndex(folder, dict(manifest.retrievers), lambda: old.keys or columns.read_keys(folder))
         return old
 
     def unchanged(self, root: Path, path: Path, files: dict[str, str]) -> Document | None:

@@ -1,4 +1,4 @@
-"""The index façade: build it, check it is fresh, load it, search it (BM25 + dense, fused by RRF, filtered).
+"""The index façade: load it, search it (every retriever of the registry, fused by RRF, filtered before the cut).
 
 Query time reads the settings saved in the manifest, so tokenizer, model and fusion depth cannot drift from
 what the index was built with.
@@ -11,15 +11,17 @@ from pathlib import Path
 
 import numpy as np
 
+from ipqa.corpus.reading import Skipped
 from ipqa.index import columns, store
-from ipqa.index.build import BuildReport, build_index, index_state
+from ipqa.index.build import BuildReport, build_index, index_state, off_reasons
+from ipqa.index.manifest import Manifest, read_manifest, verify_files
 from ipqa.index.store import IndexLoadError
 from ipqa.records import Clause, Document, Filters, Hit, SearchResult
+from ipqa.retrieval.base import Query, Retriever, RetrieverStatus
 from ipqa.retrieval.expansion import expand
 from ipqa.retrieval.fusion import rrf
-from ipqa.retrieval.lexical import Lexical
+from ipqa.retrieval.registry import UnknownRetriever, retriever_classes
 from ipqa.retrieval.tokens import tokenize
-from ipqa.settings import Settings
 from ipqa.text import normalise
 
 __all__ = ["MAX_QUERY_CHARS", "BuildReport", "Index", "IndexLoadError", "build_index", "index_state"]
@@ -30,31 +32,39 @@ MAX_QUERY_CHARS = 512  # a question is a sentence or two; longer input is cut (w
 
 
 class Index:
-    """A loaded index. Row ``i`` of both retrievers is ``clauses[i]``."""
+    """A loaded index. Row ``i`` of every retriever is ``clauses[i]``; ``retrievers`` are in fusion order."""
 
     def __init__(
         self,
         folder: Path,
-        manifest: dict,
+        manifest: Manifest,
         documents: dict[str, Document],
         clauses: list[Clause],
-        lexical: Lexical,
-        dense,
+        retrievers: dict[str, Retriever],
     ) -> None:
         self.folder = folder
         self.manifest = manifest
-        self.settings = Settings.from_dict(manifest.get("settings", {}))
+        self.settings = manifest.settings
         self.documents = documents
         self.clauses = clauses
-        self.skipped = _skipped(manifest.get("skipped", []))
-        self._lexical = lexical
-        self._dense = dense
-        self._encoder = None
-        info = manifest.get("dense", {})
-        self.dense_status = "" if dense is not None else (info.get("reason") or "no dense index")
+        self.skipped = [Skipped(path=s.path, reason=s.reason) for s in manifest.skipped]
+        self.retrievers = retrievers
         self._by_id = {c.clause_id: i for i, c in enumerate(clauses)}
         self._doc_of_row = np.asarray([c.doc_id for c in clauses], dtype=object)
         self._allowed_cache: dict[Filters, np.ndarray] = {}
+
+    def statuses(self) -> dict[str, RetrieverStatus]:
+        """Every retriever the settings name → its status now (one that was not built, or whose model cannot be
+        loaded at query time, is off with the reason)."""
+        return {
+            name: (self.retrievers[name].status() if name in self.retrievers else self.manifest.status(name))
+            for name in self.settings.retrievers
+        }
+
+    @property
+    def dense_status(self) -> str:
+        """ "" when every retriever serves, else why those that do not are off (shown as "semantic search off")."""
+        return off_reasons(self.statuses())
 
     @classmethod
     def load(cls, index_dir: Path) -> Index:
@@ -62,11 +72,11 @@ class Index:
         from concurrent.futures import ThreadPoolExecutor
 
         folder = Path(index_dir)
-        manifest = store.read_manifest(folder, verify=False)
+        manifest = read_manifest(folder, verify=False)
         # The checksums are checked on the other core while the records are parsed (hashlib and file reads
         # release the GIL); when both fail, the damaged file is named rather than the parse error it caused.
         with ThreadPoolExecutor(1) as pool:
-            checked = pool.submit(store.verify_files, folder, manifest)
+            checked = pool.submit(verify_files, folder, manifest)
             try:
                 with store.gc_paused():
                     index = cls._read(folder, manifest)
@@ -77,27 +87,29 @@ class Index:
         return index
 
     @classmethod
-    def _read(cls, folder: Path, manifest: dict) -> Index:
+    def _read(cls, folder: Path, manifest: Manifest) -> Index:
+        rebuild = f"run `ipqa build --index {folder}` to rebuild it"
         try:
             docs = columns.read_documents(folder)
             clauses = columns.read_clauses(folder, docs)
             documents = {d.doc_id: d for d in docs}
-            lexical = Lexical.load(folder)
-            dense = None
-            if manifest.get("dense", {}).get("status") == "on":
-                from ipqa.retrieval.dense import DenseIndex
-
-                dense = DenseIndex.load(folder / "dense")
-        except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+            retrievers = {}
+            for kind in retriever_classes(manifest.settings.retrievers):
+                status = manifest.status(kind.name)
+                if status.on:
+                    retrievers[kind.name] = kind.load(folder, status, manifest.settings)
+        except UnknownRetriever as exc:
             raise IndexLoadError(
-                f"cannot read the index in {folder} ({exc}); run `ipqa build --index {folder}` to rebuild it"
+                f"the index in {folder} needs a retriever this ipqa lacks ({exc}); {rebuild}"
             ) from None
-        if len(lexical) != max(len(clauses), 1) or (dense is not None and len(dense) != len(clauses)):
-            raise IndexLoadError(
-                f"the retrievers in {folder} do not match clauses.jsonl; run `ipqa build --index "
-                f"{folder}` to rebuild it"
-            )
-        return cls(folder, manifest, documents, clauses, lexical, dense)
+        except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+            raise IndexLoadError(f"cannot read the index in {folder} ({exc}); {rebuild}") from None
+        # BM25 keeps one placeholder row in an index without clauses (see Lexical.build_from_ids)
+        sizes = {len(clauses), 1} if not clauses else {len(clauses)}
+        for name, retriever in retrievers.items():
+            if len(retriever) not in sizes:
+                raise IndexLoadError(f"the {name} retriever in {folder} does not match clauses.jsonl; {rebuild}")
+        return cls(folder, manifest, documents, clauses, retrievers)
 
     def clause(self, clause_id: str) -> Clause:
         return self.clauses[self._by_id[clause_id]]
@@ -113,20 +125,6 @@ class Index:
             docs = [d for d, doc in self.documents.items() if filters.accepts(d, doc.meta)]
             self._allowed_cache[filters] = np.flatnonzero(np.isin(self._doc_of_row, docs)).astype(np.int64)
         return self._allowed_cache[filters]
-
-    def _query_vector(self, query: str) -> np.ndarray | None:
-        """The query embedding, or None (with ``dense_status`` set) when the model cannot be loaded now."""
-        if self._dense is None:
-            return None
-        if self._encoder is None:
-            from ipqa.retrieval.dense import EncoderUnavailable, load_encoder
-
-            try:
-                self._encoder = load_encoder(self.settings.model)
-            except EncoderUnavailable as exc:
-                self.dense_status, self._dense = str(exc), None
-                return None
-        return self._encoder.encode_query(query, self.settings.query_instruction)
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> SearchResult:
         """The ``k`` best clauses for ``query``. Bad input (empty, only punctuation, too long) gives a message or
@@ -153,10 +151,8 @@ class Index:
         depth = max(s.depth, k)
         # Thesaurus expansion (ipqa.retrieval.expansion): related official terms at a weight below the query's own words.
         weighted = expand(text, weight=s.query_expansion) if s.query_expansion > 0 else []
-        ranked = {"bm25": self._lexical.search(tokens, depth, allowed, weighted)}
-        vector = self._query_vector(text)
-        if vector is not None:
-            ranked["dense"] = self._dense.search(vector, depth, allowed)
+        prepared = Query(text=text, tokens=tuple(tokens), expansion=tuple(weighted))
+        ranked = {name: retriever.search(prepared, depth, allowed) for name, retriever in self.retrievers.items()}
         if self.dense_status:
             notes.append(f"semantic search off: {self.dense_status}")
         hits = tuple(self._hit(f, terms) for f in rrf(ranked, k=s.rrf_k, limit=k))
@@ -168,11 +164,3 @@ class Index:
         haystack = normalise(clause.clean_text).lower()
         matched = tuple(t for t in terms if t in haystack)
         return Hit(clause=clause, score=fused.score, retrievers=fused.retrievers, matched_terms=matched)
-
-
-def _skipped(rows: list[dict]) -> list:
-    try:
-        from ipqa.corpus.reading import Skipped
-    except ImportError:  # pragma: no cover - corpus lands with the reader
-        return rows
-    return [Skipped(path=r["path"], reason=r["reason"]) for r in rows]

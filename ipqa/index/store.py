@@ -18,7 +18,6 @@ import hashlib
 import json
 import logging
 import os
-import re
 import shutil
 import time
 from contextlib import contextmanager
@@ -26,10 +25,11 @@ from pathlib import Path
 
 import numpy as np
 
+from ipqa.jsonio import dumps
+
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: columns, texts.txt, clauses.keys.npy (1: a JSON record per line)
-MANIFEST = "manifest.json"
+MANIFEST = "manifest.json"  # written last by a build: a folder without it is incomplete (see recover)
 
 
 class IndexLoadError(Exception):
@@ -65,19 +65,9 @@ def sha256_text(text: str) -> str:
 # --- JSON lines and token arrays ---------------------------------------------------------------------------
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def to_json(value, **options) -> str:
-    """JSON with Chinese kept readable, except where a lone surrogate (a file name that was not valid UTF-8 comes
-    to Python as one) cannot be written as UTF-8: that value is written with ``\\u`` escapes instead."""
-    text = json.dumps(value, ensure_ascii=False, **options)
-    return json.dumps(value, **options) if _SURROGATE.search(text) else text
-
-
 def write_jsonl(path: Path, rows) -> None:
     with open(path, "w", encoding="utf-8") as f:
-        f.writelines(to_json(row) + "\n" for row in rows)
+        f.writelines(dumps(row) + "\n" for row in rows)
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -106,49 +96,6 @@ def load_tokens(folder: Path) -> tuple[list[str], np.ndarray, np.ndarray]:
 
 def checksums(folder: Path, files: list[str]) -> dict[str, str]:
     return {name: sha256_file(folder / name) for name in sorted(files)}
-
-
-def write_manifest(folder: Path, manifest: dict) -> None:
-    (folder / MANIFEST).write_text(to_json(manifest, indent=1), encoding="utf-8")
-
-
-def read_manifest(folder: Path, verify: bool = True) -> dict:
-    """The manifest of a complete index, else IndexLoadError naming the file at fault and what to do."""
-    rebuild = f"run `ipqa build --index {folder}` to rebuild it"
-    if not folder.exists():
-        recover(folder)
-    if not folder.is_dir():
-        raise IndexLoadError(f"no index at {folder}: run `ipqa build` first")
-    path = folder / MANIFEST
-    if not path.is_file():
-        raise IndexLoadError(f"{folder} has no {MANIFEST} (a build was interrupted or this is not an index); {rebuild}")
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise IndexLoadError(f"{path} is not valid JSON ({exc}); {rebuild}") from None
-    if not isinstance(manifest, dict):
-        raise IndexLoadError(f"{path} holds a JSON {type(manifest).__name__}, not an index manifest; {rebuild}")
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise IndexLoadError(
-            f"{path} has index format {manifest.get('format_version')!r}, this ipqa reads format "
-            f"{FORMAT_VERSION}; {rebuild}"
-        )
-    if verify:
-        verify_files(folder, manifest)
-    return manifest
-
-
-def verify_files(folder: Path, manifest: dict) -> None:
-    """Raise IndexLoadError naming the first index file that is missing or does not match its checksum."""
-    rebuild = f"run `ipqa build --index {folder}` to rebuild it"
-    for name, expected in manifest.get("checksums", {}).items():
-        file = folder / name
-        if not file.is_file():
-            raise IndexLoadError(f"index file {file} is missing; {rebuild}")
-        if sha256_file(file) != expected:
-            raise IndexLoadError(
-                f"index file {file} does not match its checksum in {MANIFEST} (changed or half-written); {rebuild}"
-            )
 
 
 def recover(index_dir: Path) -> bool:

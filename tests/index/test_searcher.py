@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from ipqa.index import store
+from ipqa.index.manifest import FORMAT_VERSION, Manifest
 from ipqa.index.searcher import MAX_QUERY_CHARS, Index, IndexLoadError, build_index, index_state
 from ipqa.records import Filters
 from ipqa.settings import Settings
@@ -60,12 +61,12 @@ def small(tmp_path) -> tuple[Path, Path]:
 def test_manifest_describes_the_build(small):
     _corpus, index_dir = small
     manifest = json.loads((index_dir / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["format_version"] == store.FORMAT_VERSION
-    assert manifest["settings"]["model"] == "" and manifest["dense"] == {
-        "status": "off",
-        "reason": "disabled by setting",
-        "model": "",
+    assert manifest["format_version"] == FORMAT_VERSION
+    assert manifest["settings"]["model"] == "" and manifest["retrievers"] == {
+        "bm25": {"status": "on", "reason": ""},
+        "dense": {"status": "off", "reason": "disabled by setting", "model": ""},
     }
+    assert json.loads(json.dumps(Manifest.from_dict(manifest).to_dict())) == manifest  # reader and writer agree
     assert set(manifest["documents"]) == {"simplified", "traditional"}
     assert all(len(d["sha256"]) == 64 and d["clauses"] > 0 for d in manifest["documents"].values())
     assert manifest["counts"]["clauses"] == sum(d["clauses"] for d in manifest["documents"].values())
@@ -236,7 +237,8 @@ def test_unavailable_model_falls_back_to_bm25_with_the_reason(tmp_path):
     report = build_index([corpus], tmp_path / "index", Settings(model=str(tmp_path / "no-such-model")))
     assert "does not exist" in report.dense_status
     index = Index.load(tmp_path / "index")
-    assert index.manifest["dense"]["status"] == "off" and "does not exist" in index.manifest["dense"]["reason"]
+    dense = index.manifest.status("dense")
+    assert not dense.on and "does not exist" in dense.reason
     result = index.search("质押融资")
     assert result.hits and any(n.startswith("semantic search off: ") for n in result.notes)
 
@@ -258,7 +260,7 @@ def test_tiny_model_build_fuses_both_retrievers_and_reencodes_only_changes(tmp_p
     assert first.dense_status == "" and first.encoded == first.clauses == len(encoded)
 
     index = Index.load(tmp_path / "index")
-    assert index.dense_status == "" and index.manifest["dense"]["dim"] == 32
+    assert index.dense_status == "" and index.manifest.status("dense").details["dim"] == 32
     result = index.search("地理标志产品示范基地", k=5)
     assert not result.notes and result.hits
     emoji = index.search("😀？")  # the dense retriever would return its nearest junk: refused before searching
@@ -274,8 +276,8 @@ def test_tiny_model_build_fuses_both_retrievers_and_reencodes_only_changes(tmp_p
     assert second.encoded == len(encoded) == 1  # only the edited clause
     assert second.reused_embeddings == second.clauses - 1
     reloaded = Index.load(tmp_path / "index")
-    old_vectors = index._dense.vectors()
-    new_vectors = reloaded._dense.vectors()
+    old_vectors = index.retrievers["dense"].vectors()
+    new_vectors = reloaded.retrievers["dense"].vectors()
     same = [i for i, c in enumerate(reloaded.clauses) if "专利质押贷款" not in c.text]
     np.testing.assert_allclose(new_vectors[same], old_vectors[same], atol=1e-6)
 
@@ -327,7 +329,7 @@ def test_cli_build_search_info(tmp_path):
     assert json.loads(info.output)["state"] == "fresh"
     (corpus / "simplified.txt").write_text(SIMPLIFIED + "（三）补充。\n", encoding="utf-8")
     text = _cli("info", "--index", index_dir)
-    assert "stale" in text.output and "simplified.txt" in text.output and "semantic search off" in text.output
+    assert "stale" in text.output and "simplified.txt" in text.output and "retriever dense: off" in text.output
 
 
 def test_cli_without_index_says_to_build(tmp_path):

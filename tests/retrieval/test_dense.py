@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ipqa.retrieval.dense import DenseIndex, EncoderUnavailable, load_encoder
+from ipqa.retrieval.encoder import EncoderUnavailable, load_encoder
+from ipqa.retrieval.faiss_index import DenseIndex
 from ipqa.settings import BGE_ZH_QUERY_INSTRUCTION
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -210,7 +211,7 @@ def test_hnsw_filtered_search_returns_k_allowed_rows(hnsw_5k, size):
 
 
 def test_hnsw_filtered_search_falls_back_to_exact_when_the_graph_walk_comes_short(monkeypatch):
-    from ipqa.retrieval import dense
+    from ipqa.retrieval import faiss_index as dense
 
     vectors = unit_rows(2000, 16, seed=15)
     index = DenseIndex.build(vectors, exact_limit=100)

@@ -49,7 +49,7 @@ KILL_POINTS = [
     ("ipqa.corpus.reading.read_document", 3, True),
     ("ipqa.index.build._token_table", 1, True),
     ("ipqa.index.store.write_jsonl", 2, True),
-    ("ipqa.index.store.write_manifest", 1, True),
+    ("ipqa.index.manifest.write_manifest", 1, True),
     ("ipqa.index.store.swap_in", 1, True),
     ("os.replace", 1, False),
     ("os.replace", 2, False),
@@ -146,7 +146,7 @@ def test_the_next_build_after_a_kill_succeeds(versions, tmp_path):
     shutil.copytree(versions["base"] / "old_index", index_dir)
     args = ["build", str(versions["new_corpus"]), "--index", str(index_dir), "--model", ""]
     dead = subprocess.run(
-        [sys.executable, "-c", DRIVER, "ipqa.index.store.write_manifest", "1", *args],
+        [sys.executable, "-c", DRIVER, "ipqa.index.manifest.write_manifest", "1", *args],
         cwd=ROOT,
         capture_output=True,
         timeout=300,
@@ -165,7 +165,7 @@ def test_the_next_build_clears_what_a_killed_build_left(versions, tmp_path):
     shutil.copytree(versions["base"] / "old_index", index_dir)
     args = ["build", str(versions["new_corpus"]), "--index", str(index_dir), "--model", ""]
     dead = subprocess.run(
-        [sys.executable, "-c", DRIVER, "ipqa.index.store.write_manifest", "1", *args],
+        [sys.executable, "-c", DRIVER, "ipqa.index.manifest.write_manifest", "1", *args],
         cwd=ROOT,
         capture_output=True,
         timeout=300,
