@@ -205,3 +205,31 @@ def test_a_file_name_that_is_not_utf8_is_indexed_and_reused(tmp_path):
     assert report.documents == 1 and report.reused_documents == 1
     hit = Index.load(tmp_path / "index").search("专利导航").hits[0]
     assert hit.clause.doc_id == os.fsdecode(b"\xff\xfe\xb0bad")
+
+
+def test_reuse_signature_covers_the_shaping_code_only(tmp_path, monkeypatch):
+    """Editing an answer composer, a view or the CLI keeps the unchanged documents' clauses reusable (no full
+    re-read); editing code that shapes documents, clauses or tokens invalidates them."""
+    import shutil
+
+    import ipqa
+    from ipqa.index.reuse import split_signature
+
+    copy = tmp_path / "ipqa"
+    shutil.copytree(Path(ipqa.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(ipqa, "__file__", str(copy / "__init__.py"))
+    settings = Settings(model="")
+    first = split_signature(settings)
+
+    def edited(relative: str) -> str:
+        with open(copy / relative, "a", encoding="utf-8") as f:
+            f.write("\n# edited\n")
+        return split_signature(settings)
+
+    for harmless in ("views/labels.py", "answer/compose.py", "cli/common.py", "evaluation/evaluate.py"):
+        assert edited(harmless) == first, harmless
+    for shaping in ("corpus/spam.py", "clauses/split.py", "retrieval/tokens.py", "text.py", "index/ingest.py"):
+        changed = edited(shaping)
+        assert changed != first, shaping
+        first = changed
+    assert split_signature(Settings(model="", max_clause_chars=300)) != first
