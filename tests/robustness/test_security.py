@@ -19,7 +19,7 @@ from ipqa.index.searcher import Index, build_index
 from ipqa.settings import Settings
 from tests.helpers.paths import CORPUS, ROOT
 
-SOURCES = sorted((ROOT / "ipqa").rglob("*.py")) + [ROOT / "app.py"]
+SOURCES = sorted((ROOT / "ipqa").rglob("*.py")) + [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py"))]
 # Each pattern is a way to run code from data. Matched against code with comments and strings blanked out.
 DANGEROUS = {
     "pickle": r"\b(c?pickle|dill|cloudpickle|shelve|marshal)\b",

@@ -1,0 +1,156 @@
+"""What several pages use: the app's settings from the environment, the index (checked, built when missing or
+stale, loaded once per process), the sidebar filters, the semantic-search banner and the switch between views."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from ipqa.records import Filters
+from ipqa.settings import Settings
+from ipqa.views import html, labels
+from ipqa.views.labels import md_escape
+
+log = logging.getLogger("ipqa.app")
+HERE = Path(__file__).resolve().parents[1]  # app.py's folder: relative paths in the environment start here
+ALL = "全部"
+FILTER_KEYS = {"f_region", "f_level", "f_issuer", "f_type", "f_validity", "f_years", "f_docs"}
+
+
+@dataclass(frozen=True)
+class Config:
+    """IPQA_INDEX (default ``index/``), IPQA_CORPUS (default ``corpus/``; folders joined by the path separator),
+    IPQA_MODEL (unset: the default model; "": keyword search only)."""
+
+    index_dir: Path
+    corpus: tuple[Path, ...]
+    model: str | None
+
+    @classmethod
+    def from_env(cls) -> Config:
+        """Read on every run, as the environment may differ from one run to the next (tests set it per app)."""
+        return cls(
+            index_dir=HERE / os.environ.get("IPQA_INDEX", "index"),
+            corpus=tuple(HERE / p for p in os.environ.get("IPQA_CORPUS", "corpus").split(os.pathsep) if p),
+            model=os.environ.get("IPQA_MODEL"),
+        )
+
+    def corpus_dirs(self) -> list[Path]:
+        """The corpus folders that exist."""
+        return [p for p in self.corpus if p.is_dir()]
+
+
+@st.cache_resource(show_spinner=False)
+def _guard() -> tuple[threading.Lock, set]:
+    """One lock so two sessions never build at once, and the index folders already checked in this process."""
+    return threading.Lock(), set()
+
+
+@st.cache_resource(show_spinner="正在加载索引…")
+def load_index(index_dir: str, stamp: float) -> html.Loaded:
+    """Loaded once per process and manifest version (``stamp``), shared by every session."""
+    from ipqa.index.searcher import Index
+
+    index = Index.load(Path(index_dir))
+    # The first search pays for loading the tokenizer's dictionary (~1.5 s here) and the query encoder: pay it
+    # in the background while the person is still typing.
+    threading.Thread(target=index.search, args=("知识产权",), kwargs={"k": 1}, daemon=True).start()
+    return html.Loaded.of(index)
+
+
+def build(config: Config, corpus: list[Path], reason: str) -> None:
+    """Build the index from the corpus with a progress bar fed by build_index's progress callback."""
+    from ipqa.index.searcher import build_index
+
+    settings = Settings() if config.model is None else Settings(model=config.model)
+    bar = st.progress(0.0, text=f"{reason}：正在从 {', '.join(map(str, corpus))} 建立索引…")
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar.progress(min(done / total, 1.0) if total else 0.0, text=labels.build_step(stage, done, total))
+
+    try:
+        report = build_index(corpus, config.index_dir, settings, progress=progress)
+    except Exception as exc:  # the app's edge: a sentence for the person, the traceback for the log
+        log.exception("index build failed")
+        st.error(f"建立索引失败：{md_escape(str(exc))}")
+        st.stop()
+    bar.empty()
+    st.toast(f"索引已建立：{report.documents} 个文件，{report.clauses} 个条款，{report.seconds:.1f} 秒")
+    load_index.clear()
+
+
+def rebuild(config: Config, corpus: list[Path]) -> None:
+    """Build the index again from the corpus on request, waiting for any build another session runs."""
+    with _guard()[0]:
+        build(config, corpus, "按要求重建")
+
+
+def ensure_index(config: Config) -> html.Loaded:
+    """Check once per process that the index matches the corpus (building it when missing or stale), then load."""
+    from ipqa.index.searcher import IndexLoadError, index_state
+
+    lock, checked = _guard()
+    corpus = config.corpus_dirs()
+    index_dir = config.index_dir
+    with lock:  # a second session waits for the first one's build instead of starting its own
+        if str(index_dir) not in checked and corpus:
+            state, changed = index_state(corpus, index_dir)
+            if state != "fresh":
+                reason = "首次使用，尚无索引" if state == "missing" else f"语料有 {len(changed)} 个文件变化"
+                build(config, corpus, reason)
+        checked.add(str(index_dir))
+    manifest = index_dir / "manifest.json"
+    try:
+        return load_index(str(index_dir), manifest.stat().st_mtime if manifest.exists() else 0.0)
+    except IndexLoadError as exc:
+        hint = "" if corpus else f"语料文件夹 {', '.join(map(str, config.corpus))} 不存在：请用 IPQA_CORPUS 指定。"
+        st.error(md_escape(f"无法加载索引：{exc}。{hint}"))
+        st.stop()
+
+
+def go(**params: str) -> None:
+    """Switch view by replacing the address's query parameters (so every view is shareable)."""
+    st.query_params.clear()
+    st.query_params.update({k: v for k, v in params.items() if v})
+
+
+def show_banner(index) -> None:
+    if index.dense_status:
+        st.warning(labels.dense_banner(index.dense_status), icon="⚠️")
+
+
+def keep_filters() -> None:
+    """Keep the filters set while a page without them (a document, the corpus) is shown."""
+    for key in FILTER_KEYS & st.session_state.keys():
+        st.session_state[key] = st.session_state[key]
+
+
+def show_filters(opts: html.FilterOptions) -> Filters:
+    sb = st.sidebar
+    sb.subheader("筛选")
+    region = sb.selectbox("地区", [ALL, *opts.regions], key="f_region")
+    level = sb.selectbox("层级", [ALL, *opts.levels], key="f_level", format_func=labels.level_label)
+    issuer = sb.selectbox("发布机关", [ALL, *opts.issuers], key="f_issuer")
+    doc_type = sb.selectbox("文件类型", [ALL, *opts.doc_types], key="f_type")
+    validity = sb.selectbox("有效性", [ALL, *opts.validities], key="f_validity")
+    years = None
+    if opts.years and opts.years[0] < opts.years[1]:
+        years = sb.slider("年份", opts.years[0], opts.years[1], opts.years, key="f_years")
+        years = None if tuple(years) == opts.years else years
+    titles = dict(opts.documents)
+    docs = sb.multiselect("文件", list(titles), key="f_docs", format_func=lambda d: titles[d])
+    return Filters(
+        region="" if region == ALL else region,
+        level="" if level == ALL else level,
+        issuer="" if issuer == ALL else issuer,
+        doc_type="" if doc_type == ALL else doc_type,
+        validity="" if validity == ALL else validity,
+        year_from=years[0] if years else None,
+        year_to=years[1] if years else None,
+        doc_ids=tuple(docs),
+    )

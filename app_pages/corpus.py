@@ -1,0 +1,36 @@
+"""The corpus page (``?page=corpus``): documents, metadata, data-quality flags and the files that could not be
+read, with the reasons; the index can be rebuilt from here."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.common import Config, rebuild, show_banner
+from ipqa.views import html
+from ipqa.views.labels import Script
+
+
+def show_page(loaded: html.Loaded, script: Script, config: Config) -> None:
+    show_corpus(loaded, config)
+
+
+def show_corpus(loaded: html.Loaded, config: Config) -> None:
+    """Documents, metadata, data-quality flags and the files that could not be read, with the reasons."""
+    index = loaded.index
+    st.title("语料与数据质量")
+    show_banner(index)
+    counts = (("文件", len(index.documents)), ("条款", len(index.clauses)), ("未能读取", len(index.skipped)))
+    for col, (label, number) in zip(st.columns(3), counts):
+        col.metric(label, number)
+    counts = {doc_id: len(items) for doc_id, items in loaded.by_doc.items()}
+    st.dataframe(html.corpus_rows(index.documents, counts), key="corpus_table", hide_index=True)
+    if index.skipped:
+        st.subheader("未能读取的文件")
+        st.dataframe([{"文件": s.path, "原因": s.reason} for s in index.skipped], key="skipped_table", hide_index=True)
+    if flags := html.flag_rows(index.documents):
+        st.subheader("数据质量标记")
+        st.dataframe(flags, key="flags_table", hide_index=True)
+    corpus = config.corpus_dirs()
+    if st.button("重建索引", key="rebuild", disabled=not corpus):
+        rebuild(config, corpus)
+        st.rerun()

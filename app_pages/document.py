@@ -1,0 +1,55 @@
+"""The document page (``?doc=…&clause=…``): the document opened at the cited clause, highlighted in its context,
+with the clause outline beside it and the way back to the question (``?q=`` rides along)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.common import Config, go
+from ipqa.views import html, labels
+from ipqa.views.export import citation_text
+from ipqa.views.labels import Script, md_escape
+
+
+def show_page(loaded: html.Loaded, script: Script, config: Config) -> None:
+    params = st.query_params
+    show_document(loaded, params["doc"], params.get("clause", ""), script)
+
+
+def show_document(loaded: html.Loaded, doc_id: str, clause_id: str, script: Script) -> None:
+    """The document opened at the cited clause, highlighted in its context, with the clause outline beside it."""
+    from ipqa.answer.citations import citation_for
+    from ipqa.retrieval.tokens import tokenize
+
+    index = loaded.index
+    question = st.query_params.get("q", "")
+    st.button("← 返回问答", key="back", on_click=go, kwargs={"q": question})
+    doc = index.documents.get(doc_id)
+    if doc is None:
+        st.error(f"索引里没有这个文件：{md_escape(doc_id)}")
+        return
+    clauses = loaded.by_doc.get(doc_id, [])
+    ids = [c.clause_id for c in clauses]
+    if clause_id and clause_id not in ids:
+        st.warning(f"这个文件里没有条款 {md_escape(clause_id)}，显示全文。")
+        clause_id = ""
+    position = ids.index(clause_id) if clause_id else None
+    cited = clauses[position] if position is not None else None
+    st.html(html.document_header_html(doc, script))
+    for message in labels.flag_messages(doc.flags, "warning"):
+        st.warning(md_escape(message), icon="⚠️")
+    for message in labels.flag_messages(doc.flags, "info"):
+        st.caption(md_escape(message))
+    outline_col, text_col = st.columns([1, 2])
+    with outline_col.container(height=640):
+        st.caption(f"条款目录（{len(clauses)}）")
+        st.html(html.outline_html(html.outline(clauses, clause_id), doc_id, script, question))
+    with text_col:
+        span = (0, len(doc.text))
+        if cited is not None:
+            st.caption(f"引用条款：{md_escape(cited.path_text)}")
+            st.code(citation_text(citation_for(index, cited, cited.start, cited.end)), language=None, wrap_lines=True)
+            if not st.toggle("显示全文", key="full_text"):
+                span = html.context_span(clauses, position)
+        terms = tokenize(question) if question and not labels.question_problem(question) else ()
+        st.html(html.document_html(doc, span, cited, terms, script))

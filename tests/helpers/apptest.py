@@ -1,0 +1,70 @@
+"""Driving ``app.py`` with ``streamlit.testing.v1.AppTest``: the test corpus (the seeds plus a hostile file with HTML
+in its clause text and an unreadable one) and readers for what a run rendered. Shared by the tests in tests/app/."""
+
+from __future__ import annotations
+
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from tests.helpers.paths import ROOT
+
+APP = str(ROOT / "app.py")
+TIMEOUT = 120  # seconds per run: generous, the machine is shared; a run here takes about a second
+PLEDGE = "谁负责知识产权质押融资？"
+HOSTILE = """测试市人民政府关于印发测试市专利导航工作方案的通知
+
+测政字〔2024〕7号
+
+一、工作任务
+（一）开展专利导航<script>alert(1)</script>服务，建设<b>专利导航</b>服务基地。（测试市市场监管局负责）
+（二）加强知识产权保护。（测试市司法局负责）
+
+测试市人民政府
+2024年5月6日
+"""
+
+
+def write_corpus(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    for seed in sorted((ROOT / "corpus").glob("*.txt")):
+        shutil.copy(seed, folder / seed.name)
+    (folder / "900_hostile.txt").write_text(HOSTILE, encoding="utf-8")
+    (folder / "901_broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<<>>\ntrailer\n")  # truncated: cannot be read
+    return folder
+
+
+def app_test() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=TIMEOUT)
+
+
+class Tags(HTMLParser):
+    """The tags an HTML string really creates."""
+
+    def __init__(self, body: str):
+        super().__init__()
+        self.tags: set[str] = set()
+        self.feed(body)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+
+
+def html_bodies(at: AppTest) -> list[str]:
+    return [el.value for el in at.get("html")]
+
+
+def visible_text(at: AppTest) -> str:
+    """Everything the page shows as text: HTML blocks, Markdown, alerts, code."""
+    parts = html_bodies(at) + [el.value for el in at.markdown] + [el.value for el in at.code]
+    parts += [el.value for kind in ("warning", "info", "error", "caption") for el in at.get(kind)]
+    return "\n".join(parts)
+
+
+def ask(at: AppTest, question: str) -> AppTest:
+    at.run()
+    at.text_input(key="question").set_value(question).run()
+    assert not at.exception, at.exception
+    return at
