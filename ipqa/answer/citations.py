@@ -8,9 +8,9 @@ import re
 import unicodedata
 
 from ipqa.records import Citation, Clause, Document
-from ipqa.text import to_simplified
+from ipqa.text import LINE_BREAKS, to_simplified
 
-_WS_LINE = re.compile(r"\s*\n\s*")
+_WS_LINE = re.compile(rf"\s*[{LINE_BREAKS}]\s*")
 _WS = re.compile(r"\s+")
 
 

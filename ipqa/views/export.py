@@ -12,6 +12,7 @@ import io
 from collections.abc import Sequence
 
 from ipqa.records import Answer, Citation, Hit
+from ipqa.text import iter_lines
 
 COLUMNS = [
     "类别",
@@ -110,7 +111,8 @@ def _md(text: str) -> str:
 
 
 def _quote_block(text: str) -> str:
-    return "\n".join("> " + _md(line) if line.strip() else ">" for line in text.splitlines() or [""])
+    lines = [line for _, _, line in iter_lines(text)] or [""]
+    return "\n".join("> " + _md(line) if line.strip() else ">" for line in lines)
 
 
 def to_markdown(question: str, answer: Answer | None, results: Sequence[tuple[Hit, Citation]]) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from ipqa.records import Clause, Document, Hit, Metadata
+from ipqa.text import iter_lines
 from ipqa.views.labels import (
     LEVEL_LABELS,
     Script,
@@ -113,7 +114,7 @@ def outline(clauses: Sequence[Clause], current: str = "", snippet: int = 24) -> 
         common = next((i for i, (a, b) in enumerate(zip(shown, headings)) if a != b), min(len(shown), len(headings)))
         rows += [OutlineRow("", depth, headings[depth]) for depth in range(common, len(headings))]
         shown = headings
-        first_line = next((line.strip() for line in c.text.splitlines() if line.strip()), c.label)
+        first_line = next((line.strip() for _, _, line in iter_lines(c.text) if line.strip()), c.label)
         text = first_line if len(first_line) <= snippet else first_line[: snippet - 1] + "…"
         rows.append(OutlineRow(c.clause_id, len(headings), text, c.clause_id == current))
     return rows

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ipqa.text import to_simplified
+from ipqa.text import iter_lines, to_simplified
 
 PROVINCES = (
     "北京市",
@@ -155,7 +155,7 @@ def level_of(issuer: str, text: str = "", doc_type: str = "") -> str:
 
 def _addressee_line(text: str) -> str:
     """The 主送 line of a notice ("各镇人民政府、街道办事处,市政府有关部门:"), or ""."""
-    for line in text[:3000].splitlines():
+    for _, _, line in iter_lines(text[:3000]):
         line = to_simplified(line.strip())
         if line.startswith("各") and line.endswith((":", "：")) and len(line) < 120:
             return line
