@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -19,8 +18,10 @@ index_option = click.option(
 
 
 def echo_json(data) -> None:
-    """JSON for scripts; Chinese stays readable."""
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    """JSON for scripts; Chinese stays readable, a lone surrogate (from an argument that was not UTF-8) escaped."""
+    from ipqa.jsonio import dumps
+
+    click.echo(dumps(data, indent=2))
 
 
 def open_index(index_dir: str):

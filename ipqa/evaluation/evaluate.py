@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ipqa.jsonio import write_jsonl
 from ipqa.text import compact
 
 log = logging.getLogger(__name__)
@@ -196,5 +197,4 @@ def evaluate(
 
 def write_run(path: Path, lines: Iterable[dict]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        f.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    write_jsonl(path, lines)

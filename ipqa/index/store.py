@@ -18,13 +18,15 @@ import hashlib
 import json
 import logging
 import os
-import re
 import shutil
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
+
+from ipqa.jsonio import dumps as to_json
+from ipqa.jsonio import write_jsonl  # noqa: F401  (re-exported: ipqa.index.columns writes through it)
 
 log = logging.getLogger(__name__)
 
@@ -58,31 +60,7 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 # --- JSON lines and token arrays ---------------------------------------------------------------------------
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def to_json(value, **options) -> str:
-    """JSON with Chinese kept readable, except where a lone surrogate (a file name that was not valid UTF-8 comes
-    to Python as one) cannot be written as UTF-8: that value is written with ``\\u`` escapes instead."""
-    text = json.dumps(value, ensure_ascii=False, **options)
-    return json.dumps(value, **options) if _SURROGATE.search(text) else text
-
-
-def write_jsonl(path: Path, rows) -> None:
-    with open(path, "w", encoding="utf-8") as f:
-        f.writelines(to_json(row) + "\n" for row in rows)
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def save_tokens(folder: Path, vocab: list[str], ids: np.ndarray, offsets: np.ndarray) -> list[str]:
