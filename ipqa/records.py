@@ -64,6 +64,12 @@ class Metadata:
         return int(self.date[:4]) if self.date[:4].isdigit() else None
 
 
+def display_title(doc_id: str, title: str = "", short_title: str = "") -> str:
+    """The name a document is shown by, never empty: ``short_title`` when one is passed (how a reference cites
+    the text), else ``title``, else the ``doc_id``. Pass the short title only where the short name is wanted."""
+    return short_title or title or doc_id
+
+
 @dataclass(frozen=True)
 class Document:
     doc_id: str
@@ -117,16 +123,27 @@ class Clause:
     def path_text(self) -> str:
         return " › ".join(self.path)
 
+    def spam_spans(self, relative: bool = False) -> tuple[tuple[int, int], ...]:
+        """The injected-spam spans inside the clause, sorted and clipped to it: in ``Document.text`` coordinates,
+        or with ``relative`` in coordinates of ``self.text``."""
+        spans = []
+        for f in self.flags:
+            if f.kind == "spam" and f.start is not None and f.end is not None:
+                a, b = max(f.start, self.start), min(f.end, self.end)
+                if b > a:
+                    spans.append((a - self.start, b - self.start) if relative else (a, b))
+        return tuple(sorted(spans))
+
     @property
     def clean_text(self) -> str:
         """The clause text with injected spam cut out: what is indexed and quoted in answers. ``text`` stays
         verbatim for the record."""
-        spans = [(f.start, f.end) for f in self.flags if f.kind == "spam" and f.start is not None]
+        spans = self.spam_spans(relative=True)
         if not spans:
             return self.text
         from ipqa.text import remove_spans
 
-        return remove_spans(self.text, spans, offset=self.start)
+        return remove_spans(self.text, list(spans))
 
     def to_dict(self) -> dict:
         return {
@@ -178,7 +195,7 @@ class Citation:
     def reference(self) -> str:
         """A citation a person can paste into a report: 《short title》path, e.g. 《泰安市“十四五”知识产权保护和
         运用规划》二、（四）2. (the full title when no short title is known)."""
-        return f"《{self.short_title or self.title or self.doc_id}》" + "".join(self.labels)
+        return f"《{display_title(self.doc_id, self.title, self.short_title)}》" + "".join(self.labels)
 
     def to_dict(self) -> dict:
         d = asdict(self)

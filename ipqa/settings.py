@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 
 DEFAULT_MODEL = "BAAI/bge-small-zh-v1.5"
+# A question is a sentence or two: the app asks for a shorter one above this, and a search cuts a longer query to
+# it (with a note), which bounds the cost of a query.
+MAX_QUESTION_CHARS = 512
 # bge-*-zh-v1.5 models are trained with this instruction prepended to short queries (not to passages).
 BGE_ZH_QUERY_INSTRUCTION = "为这个句子生成表示以用于检索相关文章："
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ipqa.jsonio import write_jsonl
 from ipqa.text import compact
+from ipqa.views.terminal import hit_dict
 
 log = logging.getLogger(__name__)
 
@@ -134,21 +135,6 @@ def score_question(question: Question, texts: list[str], answer: str | None) -> 
     }
 
 
-def _hit_dict(hit, index) -> dict:
-    c = hit.clause
-    doc = index.documents.get(c.doc_id)
-    return {
-        "clause_id": c.clause_id,
-        "doc_id": c.doc_id,
-        "title": doc.title if doc else "",
-        "path": list(c.path),
-        "text": c.text,
-        "start": c.start,
-        "end": c.end,
-        "score": hit.score,
-    }
-
-
 def _answerer(with_answers: bool) -> Callable | None:
     if not with_answers:
         return None
@@ -183,7 +169,7 @@ def evaluate(
                 "id": q.id,
                 "question": q.question,
                 "type": q.type,
-                "hits": [_hit_dict(h, index) for h in result.hits[:k]],
+                "hits": [hit_dict(index, h, why=False) for h in result.hits[:k]],
                 "answer": answer or "",
                 "citations": citations,
             }

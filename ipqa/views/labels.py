@@ -17,11 +17,11 @@ from itertools import pairwise
 from typing import Literal
 
 from ipqa.records import Answer, Flag, Hit, Metadata
+from ipqa.settings import MAX_QUESTION_CHARS
 from ipqa.text import merge_spans, normalise, to_simplified
 
 Script = Literal["original", "simplified", "traditional"]
 SCRIPT_LABELS: dict[str, str] = {"original": "原文", "simplified": "简体", "traditional": "繁體"}
-MAX_QUESTION_CHARS = 500
 
 FLAG_LABELS = {
     "spam": "原文含注入的无关内容（已排除出索引和答案，原文保留备查）",
@@ -39,6 +39,10 @@ INFO_FLAGS = frozenset({"boilerplate", "traditional_script"})
 BUILD_STAGES = {"split": "读取和切分条款", "tokenize": "分词", "encode": "计算语义向量", "write": "写入索引"}
 LEVEL_LABELS = {"national": "国家", "provincial": "省级", "municipal": "市级", "county": "县级"}
 _MARKER = re.compile(r"\[(\d{1,3})\]")
+_MD_INLINE = re.compile(r"([\\`*_\[\]#|~$])")
+# List items ("1." "1)" "-" "+") and setext underlines ("=") act only at the start of a line (CommonMark's line
+# endings: LF, CR, CRLF).
+_MD_BLOCK_MARKER = re.compile(r"(?:^|(?<=\r))[ \t]*(?:\d{1,9}[.)]|[-+=])", re.MULTILINE)
 _SEARCHABLE = re.compile(r"[\w\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -202,5 +206,10 @@ def build_step(stage: str, done: int, total: int) -> str:
 
 
 def md_escape(text: str) -> str:
-    """Text for a Markdown element (st.warning, st.caption): markup characters stay literal."""
-    return re.sub(r"([\\`*_\[\]()#+\-.!|~<>&{}])", r"\\\1", text)
+    """Document text made literal for Markdown: an app element (st.warning, st.caption …) or an exported report.
+    ``& < >`` become entities (no HTML, entity or block quote can form in any renderer), inline markup characters
+    (emphasis, code, links, tables, strikethrough, Streamlit's ``$`` math) are backslash-escaped, and list and
+    heading markers only at the start of a line, where they act, so "2." and "(负责)" inside a line stay as written."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_INLINE.sub(r"\\\1", text)
+    return _MD_BLOCK_MARKER.sub(lambda m: m.group()[:-1] + "\\" + m.group()[-1], text)
