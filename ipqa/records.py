@@ -18,18 +18,41 @@ flag        a quality finding an auditor should see: ``spam`` (injected content)
             carry a character span into ``Document.text``.
 hit         a clause returned by search with its fused score and each retriever's rank and score.
 citation    a verbatim quote from a clause with its span and the document's sha256, so it can be re-checked.
+
+Vocabularies
+------------
+The closed sets of keys below are the only values these fields take; ``ipqa.views.labels`` gives each one its
+Chinese label (tests/test_vocabularies.py checks both, and that every flag the code emits is a FlagKind).
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+FlagKind = Literal[
+    "spam",  # injected gambling / obscene / advertising text (span); kept verbatim, never indexed or quoted
+    "boilerplate",  # web page chrome excluded from clauses (share widgets, ICP lines, footers, bylines …)
+    "traditional_script",  # written in traditional characters
+    "missing_title",  # no title found in header, text or file
+    "excerpt",  # the text starts in the middle (at a deep label): what comes before it is missing
+    "broken_doc_number",  # a 发文字号 with a part missing (〔year〕 bracket, 号)
+    "metadata_conflict",  # a repeated header field disagrees with itself
+    "format_mismatch",  # the bytes are another format than the file name says
+    "decoding",  # damaged bytes replaced by U+FFFD or removed while decoding
+    "sidecar",  # a problem in a .meta.json / meta.csv correction file
+]
+Level = Literal["national", "provincial", "municipal", "county"]  # Metadata.level; "" when unknown
+QuestionKind = Literal["who", "number", "when", "fact"]  # Answer.kind: what kind of answer a question asks for
+TokenizerMode = Literal["words", "words+bigrams", "search"]  # Settings.tokenizer: ipqa.retrieval.tokens.MODES
+IndexState = Literal["missing", "stale", "fresh"]  # an index folder against its corpus: ipqa.index.build.index_state
 
 
 @dataclass(frozen=True)
 class Flag:
     """A data-quality finding. ``start``/``end`` index into ``Document.text`` when the finding has a place."""
 
-    kind: str
+    kind: FlagKind
     detail: str
     start: int | None = None
     end: int | None = None
@@ -49,7 +72,7 @@ class Metadata:
     date_written: str = ""  # 成文日期, ISO yyyy-mm-dd (or yyyy-mm / yyyy when that is all the text says)
     date_published: str = ""  # 发布日期
     region: str = ""  # e.g. 山东省济宁市邹城市
-    level: str = ""  # national / provincial / municipal / county
+    level: Level | Literal[""] = ""
     doc_type: str = ""  # 通知 方案 规划 计划 意见 条例 办法 法律 …
     validity: str = ""  # 有效 / 失效 / 已修改 …, as stated
     source_site: str = ""  # the publishing web site, when the text names one
@@ -208,7 +231,7 @@ class Citation:
 @dataclass(frozen=True)
 class Answer:
     question: str
-    kind: str  # who / number / when / fact
+    kind: QuestionKind
     text: str
     citations: tuple[Citation, ...] = ()
     hits: tuple[Hit, ...] = ()
@@ -221,7 +244,7 @@ class Filters:
     """Restrict a search to documents matching every given field; applied before the ranking is cut."""
 
     region: str = ""  # substring of Metadata.region
-    level: str = ""  # national / provincial / municipal / county
+    level: Level | Literal[""] = ""
     issuer: str = ""  # substring of Metadata.issuer
     doc_type: str = ""
     validity: str = ""

@@ -7,10 +7,11 @@ never include injected spam.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ipqa.answer.citations import display, quote_span, unit_display
 from ipqa.answer.spans import Span, dates, figures, fold, overlap, phrases, rank_spans, sentences, unit_of
-from ipqa.records import display_title
+from ipqa.records import QuestionKind, display_title
 
 MAX_CLAUSES = 6  # relevant clauses a composer reads
 MAX_UNNAMED = 3  # documents listed as covering a task without naming a unit
@@ -249,4 +250,9 @@ def who_lines(ctx, relevant) -> list[str]:
     return lines
 
 
-COMPOSERS = {"who": who_lines, "number": number_lines, "when": when_lines, "fact": fact_lines}
+COMPOSERS: dict[QuestionKind, Callable] = {
+    "who": who_lines,
+    "number": number_lines,
+    "when": when_lines,
+    "fact": fact_lines,
+}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ipqa.answer import compose
 from ipqa.answer.spans import fold, overlap, term_score
-from ipqa.records import Answer, Filters, Hit
+from ipqa.records import Answer, Filters, Hit, QuestionKind
 from ipqa.text import normalise
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ ABSENT_WEIGHT = 2.0
 RELATIVE = 0.75
 
 # Checked in this order: "谁负责…的目标" asks for a unit, "什么时候达到…" for a date.
-_KIND_CUES = (
+_KIND_CUES: tuple[tuple[QuestionKind, re.Pattern], ...] = (
     (
         "who",
         re.compile(
@@ -112,7 +112,7 @@ CUE_WORDS = frozenset(
 )
 
 
-def question_kind(question: str) -> str:
+def question_kind(question: str) -> QuestionKind:
     """ "who" | "number" | "when" | "fact", by the first cue family the question contains (rule-based):
     who — 谁、哪个部门、牵头单位…; when — 什么时候、期限、到哪年…; number — 多少、目标、达到、比例…; else fact."""
     q = normalise(question)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 import click
+
+from ipqa.records import Level
 
 index_option = click.option(
     "--index",
@@ -36,7 +39,7 @@ def open_index(index_dir: str):
 
 _FILTER_OPTIONS = [
     click.option("--region", default="", help="Only documents whose region contains this (e.g. 泰安市)."),
-    click.option("--level", default="", type=click.Choice(["", "national", "provincial", "municipal", "county"])),
+    click.option("--level", default="", type=click.Choice(["", *get_args(Level)])),
     click.option("--issuer", default="", help="Only documents whose issuer contains this."),
     click.option("--doc-type", default="", help="Only this document type (通知, 规划, 办法 …)."),
     click.option("--year-from", type=int, default=None, help="Only documents dated this year or later."),

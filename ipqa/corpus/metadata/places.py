@@ -8,7 +8,9 @@ Level is left empty when unsure: a "X市" may be prefecture-level (municipal) or
 from __future__ import annotations
 
 import re
+from typing import Literal
 
+from ipqa.records import Level
 from ipqa.text import iter_lines, to_simplified
 
 PROVINCES = (
@@ -128,7 +130,7 @@ def place_units(name: str) -> list[str]:
     return units
 
 
-def level_of(issuer: str, text: str = "", doc_type: str = "") -> str:
+def level_of(issuer: str, text: str = "", doc_type: str = "") -> Level | Literal[""]:
     """national / provincial / municipal / county, or "" when the name and the text do not settle it."""
     simple = to_simplified(issuer)
     units = [to_simplified(u) for u in place_units(issuer)]
