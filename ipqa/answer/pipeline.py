@@ -3,7 +3,7 @@ names the clause splitter extracted from clause text), every line ending in numb
 index into ``Answer.citations``.
 
 A weak match is not stretched into an answer: the best hit must cover enough of the question's topic terms
-(``MIN_RELEVANCE``, calibrated on the seeds with in-domain and off-topic questions, see tests/test_answer.py),
+(``MIN_RELEVANCE``, calibrated on the seeds with in-domain and off-topic questions, see tests/answer/test_pipeline.py),
 else the answer says so and the closest clauses stay in ``Answer.hits``.
 """
 
@@ -174,11 +174,6 @@ class Context:
             self.citations.append(citation_for(self.index, clause, start, end))
             self._seen[key] = len(self.citations)
         return self._seen[key]
-
-
-def relevance(index, hit: Hit, topic: list[str], weights: dict[str, float] | None = None) -> float:
-    """Share of the topic terms found in the hit's document title, clause path and (spam-free) text."""
-    return overlap(topic, _match_text(index, hit), weights)
 
 
 def _match_text(index, hit: Hit) -> str:

@@ -37,14 +37,8 @@ def json_paths(path: Path) -> list[Path]:
 
 def sidecar_paths(path: Path, root: Path) -> list[Path]:
     """Every place a sidecar that corrects ``path`` may be, existing or not: its ``.meta.json`` files and the
-    corpus root's ``meta.csv``."""
+    corpus root's ``meta.csv``. An index treats a change to any of them like a change to the document."""
     return [*json_paths(path), Path(root) / CSV_NAME]
-
-
-def sidecar_files(path: Path, root: Path) -> list[Path]:
-    """The sidecar files that can change ``path``'s metadata (existing ones only): an index must treat a change
-    to them like a change to the document."""
-    return [p for p in sidecar_paths(path, root) if p.is_file()]
 
 
 def sidecars_under(root: Path) -> list[Path]:

@@ -141,11 +141,6 @@ def render_spans(
     return "".join(out)
 
 
-def highlight_html(text: str, terms: Iterable[str], script: Script = "original") -> str:
-    """Clause text as safe HTML with the matched terms in ``<mark>``."""
-    return render_spans(text, {"ipqa-hl": match_spans(text, terms)}, lambda s: convert_script(s, script))
-
-
 def answer_html(answer: Answer, script: Script = "original") -> str:
     """The answer text escaped, with its ``[n]`` citation markers turned into superscript links to the
     numbered citations below it."""
@@ -154,16 +149,6 @@ def answer_html(answer: Answer, script: Script = "original") -> str:
     return _MARKER.sub(
         lambda m: f'<sup class="ipqa-cite"><a href="#ipqa-cite-{m.group(1)}">[{m.group(1)}]</a></sup>', escaped
     )
-
-
-def citation_markers(answer: Answer) -> list[int]:
-    """The citation numbers the answer text refers to, in order of first use."""
-    seen: list[int] = []
-    for m in _MARKER.finditer(answer.text):
-        n = int(m.group(1))
-        if n not in seen:
-            seen.append(n)
-    return seen
 
 
 def flag_messages(flags: Iterable[Flag], kinds: Literal["all", "warning", "info"] = "all") -> list[str]:
