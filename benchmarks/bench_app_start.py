@@ -92,7 +92,9 @@ def main() -> None:
         "typed_enter_to_answer_s": typed,
         "typed_median_s": statistics.median(typed) if typed else None,
     }
-    print(json.dumps(result, ensure_ascii=False, indent=2))
+    from ipqa.jsonio import dumps
+
+    print(dumps(result, indent=2))
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import sys
 import time
 from pathlib import Path
@@ -206,6 +205,7 @@ def floats(text: str) -> list[float]:
 
 def main(argv: list[str] | None = None) -> int:
     from ipqa.evaluation.evaluate import read_questions
+    from ipqa.jsonio import dumps
 
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--index", type=Path, required=True)
@@ -254,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
                 if args.ranks and len(ranks) <= 50:
                     row[name]["ranks"] = ranks
             if args.json:
-                print(json.dumps(row, ensure_ascii=False), flush=True)
+                print(dumps(row), flush=True)
             else:
                 figures = "  ".join(
                     f"{n} {r['hit@5']:.3f}/{r['mrr@10']:.3f}" for n, r in row.items() if isinstance(r, dict)

@@ -18,18 +18,41 @@ flag        a quality finding an auditor should see: ``spam`` (injected content)
             carry a character span into ``Document.text``.
 hit         a clause returned by search with its fused score and each retriever's rank and score.
 citation    a verbatim quote from a clause with its span and the document's sha256, so it can be re-checked.
+
+Vocabularies
+------------
+The closed sets of keys below are the only values these fields take; ``ipqa.views.labels`` gives each one its
+Chinese label (tests/test_vocabularies.py checks both, and that every flag the code emits is a FlagKind).
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+FlagKind = Literal[
+    "spam",  # injected gambling / obscene / advertising text (span); kept verbatim, never indexed or quoted
+    "boilerplate",  # web page chrome excluded from clauses (share widgets, ICP lines, footers, bylines …)
+    "traditional_script",  # written in traditional characters
+    "missing_title",  # no title found in header, text or file
+    "excerpt",  # the text starts in the middle (at a deep label): what comes before it is missing
+    "broken_doc_number",  # a 发文字号 with a part missing (〔year〕 bracket, 号)
+    "metadata_conflict",  # a repeated header field disagrees with itself
+    "format_mismatch",  # the bytes are another format than the file name says
+    "decoding",  # damaged bytes replaced by U+FFFD or removed while decoding
+    "sidecar",  # a problem in a .meta.json / meta.csv correction file
+]
+Level = Literal["national", "provincial", "municipal", "county"]  # Metadata.level; "" when unknown
+QuestionKind = Literal["who", "number", "when", "fact"]  # Answer.kind: what kind of answer a question asks for
+TokenizerMode = Literal["words", "words+bigrams", "search"]  # Settings.tokenizer: ipqa.retrieval.tokens.MODES
+IndexState = Literal["missing", "stale", "fresh"]  # an index folder against its corpus: ipqa.index.build.index_state
 
 
 @dataclass(frozen=True)
 class Flag:
     """A data-quality finding. ``start``/``end`` index into ``Document.text`` when the finding has a place."""
 
-    kind: str
+    kind: FlagKind
     detail: str
     start: int | None = None
     end: int | None = None
@@ -49,7 +72,7 @@ class Metadata:
     date_written: str = ""  # 成文日期, ISO yyyy-mm-dd (or yyyy-mm / yyyy when that is all the text says)
     date_published: str = ""  # 发布日期
     region: str = ""  # e.g. 山东省济宁市邹城市
-    level: str = ""  # national / provincial / municipal / county
+    level: Level | Literal[""] = ""
     doc_type: str = ""  # 通知 方案 规划 计划 意见 条例 办法 法律 …
     validity: str = ""  # 有效 / 失效 / 已修改 …, as stated
     source_site: str = ""  # the publishing web site, when the text names one
@@ -62,6 +85,12 @@ class Metadata:
     @property
     def year(self) -> int | None:
         return int(self.date[:4]) if self.date[:4].isdigit() else None
+
+
+def display_title(doc_id: str, title: str = "", short_title: str = "") -> str:
+    """The name a document is shown by, never empty: ``short_title`` when one is passed (how a reference cites
+    the text), else ``title``, else the ``doc_id``. Pass the short title only where the short name is wanted."""
+    return short_title or title or doc_id
 
 
 @dataclass(frozen=True)
@@ -117,16 +146,27 @@ class Clause:
     def path_text(self) -> str:
         return " › ".join(self.path)
 
+    def spam_spans(self, relative: bool = False) -> tuple[tuple[int, int], ...]:
+        """The injected-spam spans inside the clause, sorted and clipped to it: in ``Document.text`` coordinates,
+        or with ``relative`` in coordinates of ``self.text``."""
+        spans = []
+        for f in self.flags:
+            if f.kind == "spam" and f.start is not None and f.end is not None:
+                a, b = max(f.start, self.start), min(f.end, self.end)
+                if b > a:
+                    spans.append((a - self.start, b - self.start) if relative else (a, b))
+        return tuple(sorted(spans))
+
     @property
     def clean_text(self) -> str:
         """The clause text with injected spam cut out: what is indexed and quoted in answers. ``text`` stays
         verbatim for the record."""
-        spans = [(f.start, f.end) for f in self.flags if f.kind == "spam" and f.start is not None]
+        spans = self.spam_spans(relative=True)
         if not spans:
             return self.text
         from ipqa.text import remove_spans
 
-        return remove_spans(self.text, spans, offset=self.start)
+        return remove_spans(self.text, list(spans))
 
     def to_dict(self) -> dict:
         return {
@@ -178,7 +218,7 @@ class Citation:
     def reference(self) -> str:
         """A citation a person can paste into a report: 《short title》path, e.g. 《泰安市“十四五”知识产权保护和
         运用规划》二、（四）2. (the full title when no short title is known)."""
-        return f"《{self.short_title or self.title or self.doc_id}》" + "".join(self.labels)
+        return f"《{display_title(self.doc_id, self.title, self.short_title)}》" + "".join(self.labels)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -191,7 +231,7 @@ class Citation:
 @dataclass(frozen=True)
 class Answer:
     question: str
-    kind: str  # who / number / when / fact
+    kind: QuestionKind
     text: str
     citations: tuple[Citation, ...] = ()
     hits: tuple[Hit, ...] = ()
@@ -204,7 +244,7 @@ class Filters:
     """Restrict a search to documents matching every given field; applied before the ranking is cut."""
 
     region: str = ""  # substring of Metadata.region
-    level: str = ""  # national / provincial / municipal / county
+    level: Level | Literal[""] = ""
     issuer: str = ""  # substring of Metadata.issuer
     doc_type: str = ""
     validity: str = ""

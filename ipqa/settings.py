@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
+from ipqa.records import TokenizerMode
+
 DEFAULT_MODEL = "BAAI/bge-small-zh-v1.5"
+# A question is a sentence or two: the app asks for a shorter one above this, and a search cuts a longer query to
+# it (with a note), which bounds the cost of a query.
+MAX_QUESTION_CHARS = 512
 # bge-*-zh-v1.5 models are trained with this instruction prepended to short queries (not to passages).
 BGE_ZH_QUERY_INSTRUCTION = "为这个句子生成表示以用于检索相关文章："
 
@@ -26,7 +31,7 @@ class Settings:
     encode_batch_size: int = 32
     # ipqa.retrieval.tokens.MODES. words+bigrams beat words alone, seeds + lawrefbook, BM25 only: seed_dev MRR@10 0.789
     # vs 0.742, LeCoQA hit@5 0.481 vs 0.437 (measured with `ipqa eval`).
-    tokenizer: str = "words+bigrams"
+    tokenizer: TokenizerMode = "words+bigrams"
     # Weight of thesaurus expansion tokens (ipqa.retrieval.expansion, ipqa/data/synonyms.txt) relative to the query's own
     # tokens (1.0); 0 turns expansion off. Query time only. 0.1-0.3 all lift seed_dev hit@5 from 0.938 to 1.0
     # (the colloquial question "用专利向银行申请贷款" reaches the 质押融资 clauses) with LeCoQA within ±0.003.

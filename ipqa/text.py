@@ -1,21 +1,28 @@
 """Text normalisation shared by both retrievers, the evaluator and the answerer.
 
 Display always uses the original text; these functions make the *searchable* form: NFKC (full-width → half-width
-digits and punctuation), traditional → simplified at phrase level (OpenCC), whitespace collapsed.
+digits and punctuation), traditional → simplified at phrase level (OpenCC), whitespace collapsed. Also the one
+definition of a line break (:func:`iter_lines`) and the span helpers every stage shares.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 
 _WS = re.compile(r"\s+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_ALL_WS = re.compile(r"\s+")
 _LEADING_ARTICLE = re.compile(r"^第[零一二三四五六七八九十百千万〇两0-9]+条")
+# What ends a line: the mandatory breaks of Unicode line breaking (UAX #14 classes BK, CR, LF, NL), i.e. LF, CR
+# and CRLF (one break), VT, FF, NEL (U+0085), LINE SEPARATOR (U+2028) and PARAGRAPH SEPARATOR (U+2029). Not the
+# information separators U+001C–U+001E, which str.splitlines() also splits at; nor only LF, as str.find("\n")
+# and a regex "$" see it. Every stage that works line by line uses this through iter_lines.
+LINE_BREAKS = "\n\r\v\f\x85\u2028\u2029"
+_LINE_BREAK = re.compile(f"\r\n|[{LINE_BREAKS}]")
 # A sentence ends at 。！？；(and their half-width forms) or a line break; closing quotes/brackets stay with it.
-_SENTENCE_END = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;]+[”’」』）)]*|\n+|$)")
+_SENTENCE_END = re.compile(f"[^。！？；!?;{LINE_BREAKS}]*(?:[。！？；!?;]+[”’」』）)]*|[{LINE_BREAKS}]+|$)")
 
 
 @lru_cache(maxsize=1)
@@ -40,8 +47,20 @@ def normalise(text: str) -> str:
 
 def compact(text: str) -> str:
     """The form the evaluation's relevance rule compares: normalised, no whitespace, no leading 第X条."""
-    text = _ALL_WS.sub("", normalise(text))
+    text = _WS.sub("", normalise(text))
     return _LEADING_ARTICLE.sub("", text)
+
+
+def iter_lines(text: str) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, line)`` for every line of ``text``, without its line break (any of ``LINE_BREAKS``; CRLF
+    is one break), so ``text[start:end] == line``. Blank lines are included; a break at the very end of the text
+    opens no empty last line (as with ``str.splitlines``)."""
+    pos = 0
+    for m in _LINE_BREAK.finditer(text):
+        yield pos, m.start(), text[pos : m.start()]
+        pos = m.end()
+    if pos < len(text):
+        yield pos, len(text), text[pos:]
 
 
 def remove_spans(text: str, spans: list[tuple[int, int]], offset: int = 0) -> str:

@@ -8,9 +8,9 @@ import re
 import unicodedata
 
 from ipqa.records import Citation, Clause, Document
-from ipqa.text import to_simplified
+from ipqa.text import LINE_BREAKS, to_simplified
 
-_WS_LINE = re.compile(r"\s*\n\s*")
+_WS_LINE = re.compile(rf"\s*[{LINE_BREAKS}]\s*")
 _WS = re.compile(r"\s+")
 
 
@@ -18,28 +18,12 @@ class QuoteOutsideClause(ValueError):
     """A quote span that does not lie inside its clause: the caller computed it wrongly."""
 
 
-def spam_spans(clause: Clause) -> list[tuple[int, int]]:
-    """The clause's injected-spam spans in document coordinates, clipped to the clause."""
-    spans = []
-    for f in clause.flags:
-        if f.kind == "spam" and f.start is not None and f.end is not None:
-            a, b = max(f.start, clause.start), min(f.end, clause.end)
-            if b > a:
-                spans.append((a, b))
-    return sorted(spans)
-
-
-def blocked_in_clause(clause: Clause) -> tuple[tuple[int, int], ...]:
-    """Spam spans in clause-text coordinates, for the span finders in ``ipqa.answer.spans``."""
-    return tuple((a - clause.start, b - clause.start) for a, b in spam_spans(clause))
-
-
 def quote_span(clause: Clause, start: int, end: int) -> tuple[int, int] | None:
     """The quotable part of [start, end) (document coordinates): clipped to the clause, the longest piece free
     of spam, trimmed of surrounding whitespace. None when nothing quotable is left."""
     start, end = max(start, clause.start), min(end, clause.end)
     pieces, pos = [], start
-    for a, b in spam_spans(clause):
+    for a, b in clause.spam_spans():
         if b <= pos or a >= end:
             continue
         pieces.append((pos, max(a, pos)))
@@ -93,8 +77,3 @@ def unit_display(unit: str) -> str:
     "省市场监管局（原文：省市場監管局）" — readers of either script find it."""
     simple = to_simplified(unicodedata.normalize("NFKC", unit))
     return simple if simple == unit else f"{simple}（原文：{unit}）"
-
-
-def short_title(doc: Document) -> str:
-    """The name a reader recognises a document by: short title, else title, else its id."""
-    return doc.meta.short_title or doc.meta.title or doc.doc_id

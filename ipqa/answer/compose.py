@@ -7,9 +7,11 @@ never include injected spam.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from ipqa.answer.citations import blocked_in_clause, display, quote_span, short_title, unit_display
+from ipqa.answer.citations import display, quote_span, unit_display
 from ipqa.answer.spans import Span, dates, figures, fold, overlap, phrases, rank_spans, sentences, unit_of
+from ipqa.records import QuestionKind, display_title
 
 MAX_CLAUSES = 6  # relevant clauses a composer reads
 MAX_UNNAMED = 3  # documents listed as covering a task without naming a unit
@@ -40,6 +42,12 @@ def _focus(ctx, clause) -> list[str]:
     return [t for t in ctx.terms if t not in context] or ctx.terms
 
 
+def _name(ctx, doc_id: str) -> str:
+    """The document's short name, as an answer line opens: 《name》：…"""
+    meta = ctx.index.document(doc_id).meta
+    return display_title(doc_id, meta.title, meta.short_title)
+
+
 def _score(ctx, focus: list[str], text: str) -> float:
     folded = fold(text).text
     return overlap(focus, folded) + 0.25 * overlap(ctx.terms, folded)
@@ -68,7 +76,7 @@ def _line(ctx, clause, span: Span) -> str | None:
     if n is None:
         return None
     quote = display(ctx.citations[n - 1].quote)
-    return f"《{short_title(ctx.index.document(clause.doc_id))}》：{quote}{_refs([n])}"
+    return f"《{_name(ctx, clause.doc_id)}》：{quote}{_refs([n])}"
 
 
 def _join(text: str, a: Span, b: Span) -> Span:
@@ -96,7 +104,7 @@ def _marked_lines(ctx, relevant, finder, extend, bonus) -> list[str]:
     its sentence, plus ``bonus``; the best per clause, the best ``MAX_LINES`` overall."""
     cands = []
     for rank, (hit, _cov) in enumerate(relevant[:MAX_CLAUSES]):
-        clause, blocked = hit.clause, blocked_in_clause(hit.clause)
+        clause, blocked = hit.clause, hit.clause.spam_spans(relative=True)
         sents, phrs = sentences(clause.text, blocked), phrases(clause.text, blocked)
         focus, best = _focus(ctx, clause), None
         for i, p in enumerate(phrs):
@@ -156,7 +164,7 @@ def fact_lines(ctx, relevant) -> list[str]:
     """The best sentences of the top clauses by overlap with the question's terms (at most 2 per clause)."""
     cands = []
     for rank, (hit, cov) in enumerate(relevant[:MAX_CLAUSES]):
-        clause, blocked = hit.clause, blocked_in_clause(hit.clause)
+        clause, blocked = hit.clause, hit.clause.spam_spans(relative=True)
         focus = _focus(ctx, clause)
         ranked = sorted(sentences(clause.text, blocked), key=lambda s: -_score(ctx, focus, s.text))
         for sent in ranked[:2]:
@@ -209,7 +217,7 @@ def who_lines(ctx, relevant) -> list[str]:
     duty_docs: set[str] = set()
     unnamed: dict[str, list[int]] = {}
     for hit, _cov in relevant[:MAX_CLAUSES]:
-        clause, blocked = hit.clause, blocked_in_clause(hit.clause)
+        clause, blocked = hit.clause, hit.clause.spam_spans(relative=True)
         span = _unit_span(ctx, clause, blocked) if clause.departments else None
         if span is not None:
             n = _cite_span(ctx, clause, span)
@@ -235,11 +243,16 @@ def who_lines(ctx, relevant) -> list[str]:
         parts = "；".join(
             _units_text(deps, [ctx.citations[n - 1].quote for n in ns]) + _refs(ns) for deps, ns in groups.items()
         )
-        lines.append(f"《{short_title(ctx.index.document(doc_id))}》：{parts}。")
+        lines.append(f"《{_name(ctx, doc_id)}》：{parts}。")
     lines.extend(duty)
     for doc_id, ns in [(d, ns) for d, ns in unnamed.items() if d not in named and d not in duty_docs][:MAX_UNNAMED]:
-        lines.append(f"《{short_title(ctx.index.document(doc_id))}》也涉及此事项，但未明确责任单位{_refs(ns)}。")
+        lines.append(f"《{_name(ctx, doc_id)}》也涉及此事项，但未明确责任单位{_refs(ns)}。")
     return lines
 
 
-COMPOSERS = {"who": who_lines, "number": number_lines, "when": when_lines, "fact": fact_lines}
+COMPOSERS: dict[QuestionKind, Callable] = {
+    "who": who_lines,
+    "number": number_lines,
+    "when": when_lines,
+    "fact": fact_lines,
+}

@@ -3,7 +3,7 @@ names the clause splitter extracted from clause text), every line ending in numb
 index into ``Answer.citations``.
 
 A weak match is not stretched into an answer: the best hit must cover enough of the question's topic terms
-(``MIN_RELEVANCE``, calibrated on the seeds with in-domain and off-topic questions, see tests/test_answer.py),
+(``MIN_RELEVANCE``, calibrated on the seeds with in-domain and off-topic questions, see tests/answer/test_pipeline.py),
 else the answer says so and the closest clauses stay in ``Answer.hits``.
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ipqa.answer import compose
 from ipqa.answer.spans import fold, overlap, term_score
-from ipqa.records import Answer, Filters, Hit
+from ipqa.records import Answer, Filters, Hit, QuestionKind
 from ipqa.text import normalise
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ ABSENT_WEIGHT = 2.0
 RELATIVE = 0.75
 
 # Checked in this order: "谁负责…的目标" asks for a unit, "什么时候达到…" for a date.
-_KIND_CUES = (
+_KIND_CUES: tuple[tuple[QuestionKind, re.Pattern], ...] = (
     (
         "who",
         re.compile(
@@ -112,7 +112,7 @@ CUE_WORDS = frozenset(
 )
 
 
-def question_kind(question: str) -> str:
+def question_kind(question: str) -> QuestionKind:
     """ "who" | "number" | "when" | "fact", by the first cue family the question contains (rule-based):
     who — 谁、哪个部门、牵头单位…; when — 什么时候、期限、到哪年…; number — 多少、目标、达到、比例…; else fact."""
     q = normalise(question)
@@ -174,11 +174,6 @@ class Context:
             self.citations.append(citation_for(self.index, clause, start, end))
             self._seen[key] = len(self.citations)
         return self._seen[key]
-
-
-def relevance(index, hit: Hit, topic: list[str], weights: dict[str, float] | None = None) -> float:
-    """Share of the topic terms found in the hit's document title, clause path and (spam-free) text."""
-    return overlap(topic, _match_text(index, hit), weights)
 
 
 def _match_text(index, hit: Hit) -> str:

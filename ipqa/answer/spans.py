@@ -195,8 +195,3 @@ def rank_spans(spans: list[Span], terms: list[str]) -> list[Span]:
     """``spans`` scored by term overlap, best first (ties keep text order)."""
     scored = [Span(s.start, s.end, s.text, overlap(terms, fold(s.text).text)) for s in spans]
     return sorted(scored, key=lambda s: -s.score)
-
-
-def best_sentences(text: str, terms: list[str], n: int = 2, blocked=()) -> list[Span]:
-    """The ``n`` sentences of ``text`` that share most with the query terms, best first."""
-    return rank_spans(sentences(text, blocked), terms)[:n]

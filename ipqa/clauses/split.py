@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from ipqa.clauses import departments as depts
 from ipqa.clauses.numbering import PREAMBLE, RANKS, Label, match_label, normalise_label, path_element
 from ipqa.records import Clause, Departments, Document, Flag
-from ipqa.text import remove_spans, sentence_spans
+from ipqa.text import iter_lines, remove_spans, sentence_spans
 
 _SOFT_BREAKS = "，,、；;：:"  # where an over-long sentence may be cut
 _HEADING_LINE = 40  # a heading line without body text is at most this long
@@ -93,18 +93,10 @@ class _Excluded:
 
 def _lines(text: str):
     """(content start, content end) of every non-blank line, whitespace trimmed."""
-    pos, n = 0, len(text)
-    while pos < n:
-        nl = text.find("\n", pos)
-        end = n if nl < 0 else nl
-        s, e = pos, end
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            yield s, e
-        pos = end + 1
+    for start, end, line in iter_lines(text):
+        lead = len(line) - len(line.lstrip())
+        if lead < len(line):
+            yield start + lead, start + len(line.rstrip())
 
 
 def _blocks(doc: Document, excluded: _Excluded) -> list[_Block]:

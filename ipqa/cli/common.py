@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import get_args
 
 import click
+
+from ipqa.records import Level
 
 index_option = click.option(
     "--index",
@@ -19,8 +21,10 @@ index_option = click.option(
 
 
 def echo_json(data) -> None:
-    """JSON for scripts; Chinese stays readable."""
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    """JSON for scripts; Chinese stays readable, a lone surrogate (from an argument that was not UTF-8) escaped."""
+    from ipqa.jsonio import dumps
+
+    click.echo(dumps(data, indent=2))
 
 
 def open_index(index_dir: str):
@@ -35,7 +39,7 @@ def open_index(index_dir: str):
 
 _FILTER_OPTIONS = [
     click.option("--region", default="", help="Only documents whose region contains this (e.g. 泰安市)."),
-    click.option("--level", default="", type=click.Choice(["", "national", "provincial", "municipal", "county"])),
+    click.option("--level", default="", type=click.Choice(["", *get_args(Level)])),
     click.option("--issuer", default="", help="Only documents whose issuer contains this."),
     click.option("--doc-type", default="", help="Only this document type (通知, 规划, 办法 …)."),
     click.option("--year-from", type=int, default=None, help="Only documents dated this year or later."),

@@ -20,8 +20,10 @@ def _document_json(document, clauses) -> dict:
 
 def _echo_clause_tree(document, clauses) -> None:
     """Metadata, flags, then the clauses indented by path; headings without body text are printed once."""
+    from ipqa.records import display_title
+
     meta = document.meta
-    click.echo(f"《{meta.title or document.doc_id}》  {document.doc_id}  sha256 {document.sha256[:12]}")
+    click.echo(f"《{display_title(document.doc_id, meta.title)}》  {document.doc_id}  sha256 {document.sha256[:12]}")
     fields = [
         ("发布机关", meta.issuer),
         ("发文字号", meta.doc_number),

@@ -80,6 +80,7 @@ def search(query, index_dir, k, region, level, issuer, doc_type, year_from, year
     index = open_index(index_dir)
     filters = filters_from(region, level, issuer, doc_type, year_from, year_to, validity, doc)
     result = index.search(query, k=k, filters=filters)
+    from ipqa.records import display_title
     from ipqa.views.terminal import hit_dict
 
     hits = [hit_dict(index, hit) for hit in result.hits]
@@ -100,7 +101,8 @@ def search(query, index_dir, k, region, level, issuer, doc_type, year_from, year
         click.echo(result.message)
     for n, hit in enumerate(hits, start=1):
         why = ", ".join(f"{name} #{r['rank']}" for name, r in hit["retrievers"].items())
-        click.echo(f"{n}. 《{hit['title'] or hit['doc_id']}》{' › '.join(hit['path'])}  [{hit['score']:.4f}; {why}]")
+        title = display_title(hit["doc_id"], hit["title"])
+        click.echo(f"{n}. 《{title}》{' › '.join(hit['path'])}  [{hit['score']:.4f}; {why}]")
         click.echo(f"   {hit['clause_id']}  chars {hit['start']}-{hit['end']}")
         click.echo("   " + " ".join(hit["text"].split())[:200])
 

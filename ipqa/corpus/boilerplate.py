@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ipqa.corpus.spam import find_spam
 from ipqa.records import Flag
-from ipqa.text import to_simplified
+from ipqa.text import iter_lines, to_simplified
 
 _SEP = r"\s*[:：]\s*"
 # Each pattern is searched in the NFKC, simplified form of a short line.
@@ -88,16 +88,6 @@ def is_traditional(text: str, sample: int = 4000) -> bool:
     return changed / len(hanzi) >= TRADITIONAL_SHARE
 
 
-def lines_with_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, line) for every line, without its line break; offsets index into ``text``."""
-    out, pos = [], 0
-    for raw in text.splitlines(keepends=True):
-        body = raw.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-        out.append((pos, pos + len(body), body))
-        pos += len(raw)
-    return out
-
-
 def _probe(line: str, traditional: bool) -> str:
     line = unicodedata.normalize("NFKC", line).strip()
     return to_simplified(line) if traditional else line
@@ -134,7 +124,7 @@ def find_boilerplate(
 ) -> tuple[list[tuple[int, int, str]], dict[str, str]]:
     """Boilerplate lines as (start, end, kind) plus the metadata fields bylines and footers reveal (source_site,
     date_published, host: the body a 主办 line names). Lines inside ``skip`` (a metadata header) are left alone."""
-    lines = lines_with_spans(text)
+    lines = list(iter_lines(text))
     found: list[tuple[int, int, str]] = []
     fields: dict[str, str] = {}
     kinds: dict[int, str] = {}

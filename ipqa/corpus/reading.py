@@ -166,13 +166,7 @@ def resolved(path: Path) -> str:
 def input_files(path: Path, root: Path) -> list[Path]:
     """Every file whose bytes can change what ``path`` reads as: the file itself and each place a metadata sidecar
     for it may be (existing or not), so a build can tell that nothing about a document changed."""
-    path = Path(path)
-    return [
-        path,
-        path.with_name(path.stem + sidecars.JSON_SUFFIX),
-        path.with_name(path.name + sidecars.JSON_SUFFIX),
-        Path(root) / sidecars.CSV_NAME,
-    ]
+    return [Path(path), *sidecars.sidecar_paths(path, root)]
 
 
 def collect(plan: Sequence[tuple[Path, Path] | Skipped], results: Sequence[Document | Skipped | None]) -> CorpusRead:

@@ -28,12 +28,23 @@ def is_sidecar(path: Path) -> bool:
     return path.name.endswith(JSON_SUFFIX) or path.name == CSV_NAME
 
 
-def sidecar_files(path: Path, root: Path) -> list[Path]:
-    """The sidecar files that can change ``path``'s metadata (existing ones only): an index must treat a change
-    to them like a change to the document."""
-    path, root = Path(path), Path(root)
-    candidates = [path.with_name(path.stem + JSON_SUFFIX), path.with_name(path.name + JSON_SUFFIX), root / CSV_NAME]
-    return [p for p in candidates if p.is_file()]
+def json_paths(path: Path) -> list[Path]:
+    """Where the ``.meta.json`` sidecars of ``path`` may be, in the order they apply (a later one wins):
+    ``<stem>.meta.json`` and ``<name>.meta.json`` beside it."""
+    path = Path(path)
+    return [path.with_name(path.stem + JSON_SUFFIX), path.with_name(path.name + JSON_SUFFIX)]
+
+
+def sidecar_paths(path: Path, root: Path) -> list[Path]:
+    """Every place a sidecar that corrects ``path`` may be, existing or not: its ``.meta.json`` files and the
+    corpus root's ``meta.csv``. An index treats a change to any of them like a change to the document."""
+    return [*json_paths(path), Path(root) / CSV_NAME]
+
+
+def sidecars_under(root: Path) -> list[Path]:
+    """Every sidecar file anywhere under ``root``, hidden folders included."""
+    root = Path(root)
+    return [p for p in (*root.rglob("*" + JSON_SUFFIX), *root.rglob(CSV_NAME)) if p.is_file()]
 
 
 def _check_fields(values: dict, where: str) -> tuple[dict[str, str], list[str]]:
@@ -110,7 +121,7 @@ def apply(meta: Metadata, path: Path, root: Path) -> tuple[Metadata, list[str]]:
         if key in rows:
             values.update(rows[key])
             break
-    for json_path in (path.with_name(path.stem + JSON_SUFFIX), path.with_name(path.name + JSON_SUFFIX)):
+    for json_path in json_paths(path):
         if json_path.is_file():
             json_values, json_problems = _json_values(json_path)
             values.update(json_values)  # the file's own sidecar wins over the shared table

@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ipqa.records import Flag
+from ipqa.text import LINE_BREAKS, iter_lines
 
 # Vocabulary per class. Terms are matched case-insensitively; ASCII terms only as whole tokens.
 VOCABULARY = {
@@ -133,7 +134,7 @@ _TERMS = re.compile(
 )
 _PRICE = re.compile(r"\d+(?:\.\d+)?元")
 _PRICE_BEFORE = re.compile(r"\d+(?:\.\d+)?元$")
-_STOP = set("。，；：！？、,;:!?\n\r\t 《》“”\"'（）()【】[]")  # a repeated phrase never grows across these
+_STOP = set("。，；：！？、,;:!?\t 《》“”\"'（）()【】[]" + LINE_BREAKS)  # a repeated phrase never grows across these
 LINE_MAX = 80  # a spam line is short: a fragment, not a paragraph
 LINE_DENSITY = 0.6  # share of the line's characters that are spam vocabulary
 MIN_REPEATS = 3
@@ -157,18 +158,9 @@ def _classes(hits: list[_Hit]) -> str:
     return "/".join(sorted({h.cls for h in hits}))
 
 
-def _line_spans(text: str) -> list[tuple[int, int]]:
-    spans, pos = [], 0
-    for line in text.splitlines(keepends=True):
-        body = line.rstrip("\r\n")
-        spans.append((pos, pos + len(body)))
-        pos += len(line)
-    return spans
-
-
 def _spam_lines(text: str, hits: list[_Hit]) -> list[Flag]:
     by_line: dict[tuple[int, int], list[_Hit]] = defaultdict(list)
-    lines = _line_spans(text)
+    lines = [(start, end) for start, end, _ in iter_lines(text)]
     index = 0
     for hit in hits:
         while index < len(lines) and lines[index][1] < hit.start:

@@ -9,14 +9,14 @@ only, never on how a chunker numbers or cuts clauses, so two systems with differ
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ipqa.answer.pipeline import ask
+from ipqa.jsonio import write_jsonl
 from ipqa.text import compact
-
-log = logging.getLogger(__name__)
+from ipqa.views.terminal import hit_dict
 
 PREFIX = 24
 CUTS = (1, 5, 10)
@@ -133,32 +133,6 @@ def score_question(question: Question, texts: list[str], answer: str | None) -> 
     }
 
 
-def _hit_dict(hit, index) -> dict:
-    c = hit.clause
-    doc = index.documents.get(c.doc_id)
-    return {
-        "clause_id": c.clause_id,
-        "doc_id": c.doc_id,
-        "title": doc.title if doc else "",
-        "path": list(c.path),
-        "text": c.text,
-        "start": c.start,
-        "end": c.end,
-        "score": hit.score,
-    }
-
-
-def _answerer(with_answers: bool) -> Callable | None:
-    if not with_answers:
-        return None
-    try:
-        from ipqa.answer.pipeline import ask
-    except ImportError as exc:
-        log.warning("answers skipped: ipqa.answer.pipeline is not available (%s)", exc)
-        return None
-    return ask
-
-
 def evaluate(
     index,
     questions: list[Question],
@@ -168,12 +142,11 @@ def evaluate(
     progress: Callable[[int, int], None] | None = None,
 ) -> dict:
     """Search (and answer) every question, write one RUN line per question to ``out``, return the metrics."""
-    ask = _answerer(with_answers)
     rows, lines = [], []
     for n, q in enumerate(questions, start=1):
         result = index.search(q.question, k=max(k, 10))
         answer, citations = None, []
-        if ask is not None:
+        if with_answers:
             reply = ask(index, q.question)
             answer, citations = reply.text, [c.to_dict() for c in reply.citations]
         rows.append(score_question(q, [h.clause.text for h in result.hits], answer))
@@ -182,7 +155,7 @@ def evaluate(
                 "id": q.id,
                 "question": q.question,
                 "type": q.type,
-                "hits": [_hit_dict(h, index) for h in result.hits[:k]],
+                "hits": [hit_dict(index, h, why=False) for h in result.hits[:k]],
                 "answer": answer or "",
                 "citations": citations,
             }
@@ -196,5 +169,4 @@ def evaluate(
 
 def write_run(path: Path, lines: Iterable[dict]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8") as f:
-        f.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    write_jsonl(path, lines)

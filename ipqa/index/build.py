@@ -51,12 +51,12 @@ class BuildReport:
 def source_files(roots: Sequence[Path]) -> dict[str, str]:
     """Every input file under ``roots`` (documents and metadata sidecars) → sha256 of its bytes."""
     from ipqa.corpus.reading import find_files, resolved
+    from ipqa.corpus.sidecars import sidecars_under
 
     files = {resolved(path) for _, path in find_files(roots)}
     for root in roots:
         if Path(root).is_dir():
-            files.update(resolved(p) for p in Path(root).rglob("*.meta.json"))
-            files.update(resolved(p) for p in Path(root).rglob("meta.csv"))
+            files.update(resolved(p) for p in sidecars_under(root))
     return {path: store.sha256_file(Path(path)) for path in sorted(files)}
 
 

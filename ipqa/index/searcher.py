@@ -22,13 +22,12 @@ from ipqa.retrieval.expansion import expand
 from ipqa.retrieval.fusion import rrf
 from ipqa.retrieval.registry import UnknownRetriever, retriever_classes
 from ipqa.retrieval.tokens import tokenize
+from ipqa.settings import MAX_QUESTION_CHARS as MAX_QUERY_CHARS
 from ipqa.text import normalise
 
 __all__ = ["MAX_QUERY_CHARS", "BuildReport", "Index", "IndexLoadError", "build_index", "index_state"]
 
 log = logging.getLogger(__name__)
-
-MAX_QUERY_CHARS = 512  # a question is a sentence or two; longer input is cut (with a note) to bound query cost
 
 
 class Index:

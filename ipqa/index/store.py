@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ipqa.jsonio import dumps
+from ipqa.jsonio import write_jsonl  # noqa: F401  (re-exported: ipqa.index.columns writes through it)
 
 log = logging.getLogger(__name__)
 
@@ -58,21 +58,7 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 # --- JSON lines and token arrays ---------------------------------------------------------------------------
-
-
-def write_jsonl(path: Path, rows) -> None:
-    with open(path, "w", encoding="utf-8") as f:
-        f.writelines(dumps(row) + "\n" for row in rows)
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def save_tokens(folder: Path, vocab: list[str], ids: np.ndarray, offsets: np.ndarray) -> list[str]:

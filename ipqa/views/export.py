@@ -12,6 +12,8 @@ import io
 from collections.abc import Sequence
 
 from ipqa.records import Answer, Citation, Hit
+from ipqa.text import iter_lines
+from ipqa.views.labels import md_escape
 
 COLUMNS = [
     "类别",
@@ -101,26 +103,19 @@ def to_csv(question: str, answer: Answer | None, results: Sequence[tuple[Hit, Ci
     return out.getvalue()
 
 
-def _md(text: str) -> str:
-    """Markdown-safe text: HTML and Markdown markup characters in document text stay literal."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    for ch in "\\`*_[]#|~":
-        text = text.replace(ch, "\\" + ch)
-    return text
-
-
 def _quote_block(text: str) -> str:
-    return "\n".join("> " + _md(line) if line.strip() else ">" for line in text.splitlines() or [""])
+    lines = [line for _, _, line in iter_lines(text)] or [""]
+    return "\n".join("> " + md_escape(line) if line.strip() else ">" for line in lines)
 
 
 def to_markdown(question: str, answer: Answer | None, results: Sequence[tuple[Hit, Citation]]) -> str:
     """A report: the question, the answer with its numbered citations, then each result with its citation."""
-    parts = [f"# 问题：{_md(question)}", ""]
+    parts = [f"# 问题：{md_escape(question)}", ""]
     if answer is not None:
-        parts += ["## 答案", "", _md(answer.text), ""]
+        parts += ["## 答案", "", md_escape(answer.text), ""]
         for i, c in enumerate(answer.citations, 1):
             parts += [
-                f"[{i}] {_md(c.reference())}（{_md(c.doc_number or '无发文字号')}）",
+                f"[{i}] {md_escape(c.reference())}（{md_escape(c.doc_number or '无发文字号')}）",
                 "",
                 _quote_block(c.quote),
                 "",
@@ -129,12 +124,12 @@ def to_markdown(question: str, answer: Answer | None, results: Sequence[tuple[Hi
             ]
     parts += ["## 检索结果", ""]
     for i, (hit, c) in enumerate(results, 1):
-        meta = "；".join(_md(p) for p in (c.issuer, c.doc_number, c.date) if p)
+        meta = "；".join(md_escape(p) for p in (c.issuer, c.doc_number, c.date) if p)
         parts += [
-            f"### {i}. {_md(c.reference())}",
+            f"### {i}. {md_escape(c.reference())}",
             "",
             meta,
-            f"条款路径：{_md(' › '.join(c.path))}",
+            f"条款路径：{md_escape(' › '.join(c.path))}",
             "",
             _quote_block(c.quote),
             "",

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from ipqa.records import Clause, Document, Hit, Metadata
+from ipqa.records import Clause, Document, Hit, Metadata, display_title
+from ipqa.text import iter_lines
 from ipqa.views.labels import (
     LEVEL_LABELS,
     Script,
@@ -88,7 +89,7 @@ def document_html(
 
 def document_header_html(doc: Document, script: Script = "original") -> str:
     """The document's title, metadata line and source file, escaped."""
-    title = html.escape(convert_script(doc.meta.title or doc.doc_id, script))
+    title = html.escape(convert_script(display_title(doc.doc_id, doc.meta.title), script))
     meta = " · ".join(p for p in (meta_line(doc.meta), doc.source) if p)
     return f'<h2>{title}</h2><div class="ipqa-meta">{html.escape(convert_script(meta, script))}</div>'
 
@@ -113,7 +114,7 @@ def outline(clauses: Sequence[Clause], current: str = "", snippet: int = 24) -> 
         common = next((i for i, (a, b) in enumerate(zip(shown, headings)) if a != b), min(len(shown), len(headings)))
         rows += [OutlineRow("", depth, headings[depth]) for depth in range(common, len(headings))]
         shown = headings
-        first_line = next((line.strip() for line in c.text.splitlines() if line.strip()), c.label)
+        first_line = next((line.strip() for _, _, line in iter_lines(c.text) if line.strip()), c.label)
         text = first_line if len(first_line) <= snippet else first_line[: snippet - 1] + "…"
         rows.append(OutlineRow(c.clause_id, len(headings), text, c.clause_id == current))
     return rows
@@ -157,7 +158,7 @@ class FilterOptions:
     doc_types: tuple[str, ...]
     validities: tuple[str, ...]
     years: tuple[int, int] | None
-    documents: tuple[tuple[str, str], ...]  # (doc_id, title or doc_id), sorted by title
+    documents: tuple[tuple[str, str], ...]  # (doc_id, display title), sorted by title
 
 
 def filter_options(documents: Mapping[str, Document]) -> FilterOptions:
@@ -171,7 +172,9 @@ def filter_options(documents: Mapping[str, Document]) -> FilterOptions:
         doc_types=tuple(sorted({m.doc_type for m in metas if m.doc_type})),
         validities=tuple(sorted({m.validity for m in metas if m.validity})),
         years=(min(years), max(years)) if years else None,
-        documents=tuple(sorted(((d, doc.meta.title or d) for d, doc in documents.items()), key=lambda p: p[1])),
+        documents=tuple(
+            sorted(((d, display_title(d, doc.meta.title)) for d, doc in documents.items()), key=lambda p: p[1])
+        ),
     )
 
 
@@ -218,12 +221,7 @@ def flag_rows(documents: Mapping[str, Document]) -> list[dict]:
 def clause_html(clause: Clause, terms: Iterable[str], script: Script = "original") -> str:
     """The verbatim clause text as safe HTML: matched terms highlighted, injected spam struck through (it stays
     visible for the record, but was left out of the index and answers)."""
-    spam = [
-        (f.start - clause.start, f.end - clause.start)
-        for f in clause.flags
-        if f.kind == "spam" and f.start is not None and f.end is not None
-    ]
-    layers = {"ipqa-excluded": spam, "ipqa-hl": match_spans(clause.text, terms)}
+    layers = {"ipqa-excluded": list(clause.spam_spans(relative=True)), "ipqa-hl": match_spans(clause.text, terms)}
     return render_spans(clause.text, layers, lambda s: convert_script(s, script))
 
 
@@ -248,12 +246,12 @@ def hit_card(rank: int, hit: Hit, doc: Document | None, terms: Iterable[str], sc
     clause = hit.clause
     meta = doc.meta if doc else Metadata()
     warnings = flag_messages(clause.flags, "warning")
-    if doc and any(f.kind == "spam" for f in doc.flags) and not any(f.kind == "spam" for f in clause.flags):
+    if doc and any(f.kind == "spam" for f in doc.flags) and not clause.spam_spans():
         warnings.append("本文件其他位置含注入的无关内容，请核对原文")
     terms = tuple(terms) + tuple(hit.matched_terms)
     return HitCard(
         rank=rank,
-        title=convert_script(meta.title or clause.doc_id, script),
+        title=convert_script(display_title(clause.doc_id, meta.title), script),
         meta=convert_script(meta_line(meta), script),
         path=convert_script(clause.path_text, script),
         body_html=clause_html(clause, terms, script),

@@ -16,29 +16,42 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Literal
 
-from ipqa.records import Answer, Flag, Hit, Metadata
+from ipqa.records import Answer, Flag, FlagKind, Hit, IndexState, Level, Metadata, QuestionKind
+from ipqa.settings import MAX_QUESTION_CHARS
 from ipqa.text import merge_spans, normalise, to_simplified
 
 Script = Literal["original", "simplified", "traditional"]
 SCRIPT_LABELS: dict[str, str] = {"original": "原文", "simplified": "简体", "traditional": "繁體"}
-MAX_QUESTION_CHARS = 500
 
-FLAG_LABELS = {
+# The Chinese label of every key of the vocabularies in ipqa.records (tests/test_vocabularies.py checks that none
+# is missing), so the app never shows a raw key.
+FLAG_LABELS: dict[FlagKind, str] = {
     "spam": "原文含注入的无关内容（已排除出索引和答案，原文保留备查）",
     "boilerplate": "网页模板内容（分享、备案、页脚等）已排除",
     "missing_title": "未能识别标题",
     "excerpt": "节选，可能不是全文",
     "broken_doc_number": "发文字号不完整",
     "format_mismatch": "文件内容与扩展名不符",
+    "decoding": "文件中有损坏的字节，个别字符无法还原（显示为 � 或已删去）",
     "metadata_conflict": "元数据字段前后不一致",
     "sidecar": "元数据修正文件有问题",
     "traditional_script": "繁体字文本（简体提问同样能检索到）",
 }
 # Findings that only inform (the text is fine to rely on); every other kind is shown as a warning.
-INFO_FLAGS = frozenset({"boilerplate", "traditional_script"})
+INFO_FLAGS: frozenset[FlagKind] = frozenset({"boilerplate", "traditional_script"})
+LEVEL_LABELS: dict[Level, str] = {"national": "国家", "provincial": "省级", "municipal": "市级", "county": "县级"}
+KIND_LABELS: dict[QuestionKind, str] = {"who": "责任单位", "number": "数字目标", "when": "时间期限", "fact": "政策内容"}
+STATE_LABELS: dict[IndexState, str] = {
+    "missing": "尚无索引",
+    "stale": "索引已过期（语料有变化）",
+    "fresh": "索引是最新的",
+}
 BUILD_STAGES = {"split": "读取和切分条款", "tokenize": "分词", "encode": "计算语义向量", "write": "写入索引"}
-LEVEL_LABELS = {"national": "国家", "provincial": "省级", "municipal": "市级", "county": "县级"}
 _MARKER = re.compile(r"\[(\d{1,3})\]")
+_MD_INLINE = re.compile(r"([\\`*_\[\]#|~$])")
+# List items ("1." "1)" "-" "+") and setext underlines ("=") act only at the start of a line (CommonMark's line
+# endings: LF, CR, CRLF).
+_MD_BLOCK_MARKER = re.compile(r"(?:^|(?<=\r))[ \t]*(?:\d{1,9}[.)]|[-+=])", re.MULTILINE)
 _SEARCHABLE = re.compile(r"[\w\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -128,11 +141,6 @@ def render_spans(
     return "".join(out)
 
 
-def highlight_html(text: str, terms: Iterable[str], script: Script = "original") -> str:
-    """Clause text as safe HTML with the matched terms in ``<mark>``."""
-    return render_spans(text, {"ipqa-hl": match_spans(text, terms)}, lambda s: convert_script(s, script))
-
-
 def answer_html(answer: Answer, script: Script = "original") -> str:
     """The answer text escaped, with its ``[n]`` citation markers turned into superscript links to the
     numbered citations below it."""
@@ -143,17 +151,7 @@ def answer_html(answer: Answer, script: Script = "original") -> str:
     )
 
 
-def citation_markers(answer: Answer) -> list[int]:
-    """The citation numbers the answer text refers to, in order of first use."""
-    seen: list[int] = []
-    for m in _MARKER.finditer(answer.text):
-        n = int(m.group(1))
-        if n not in seen:
-            seen.append(n)
-    return seen
-
-
-def flag_messages(flags: Iterable[Flag], kinds: str = "all") -> list[str]:
+def flag_messages(flags: Iterable[Flag], kinds: Literal["all", "warning", "info"] = "all") -> list[str]:
     """One readable line per distinct flag kind, with the detail of the first finding of that kind; ``kinds``
     "warning" or "info" keeps only the findings a person should be warned about, or only the informative ones."""
     out, seen = [], set()
@@ -202,5 +200,10 @@ def build_step(stage: str, done: int, total: int) -> str:
 
 
 def md_escape(text: str) -> str:
-    """Text for a Markdown element (st.warning, st.caption): markup characters stay literal."""
-    return re.sub(r"([\\`*_\[\]()#+\-.!|~<>&{}])", r"\\\1", text)
+    """Document text made literal for Markdown: an app element (st.warning, st.caption …) or an exported report.
+    ``& < >`` become entities (no HTML, entity or block quote can form in any renderer), inline markup characters
+    (emphasis, code, links, tables, strikethrough, Streamlit's ``$`` math) are backslash-escaped, and list and
+    heading markers only at the start of a line, where they act, so "2." and "(负责)" inside a line stay as written."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_INLINE.sub(r"\\\1", text)
+    return _MD_BLOCK_MARKER.sub(lambda m: m.group()[:-1] + "\\" + m.group()[-1], text)

@@ -8,10 +8,9 @@ from dataclasses import fields
 
 from ipqa.corpus.reading import CorpusRead
 from ipqa.records import Metadata
+from ipqa.views.labels import INFO_FLAGS
 
 METADATA_FIELDS = tuple(f.name for f in fields(Metadata))
-# Flags that only describe (script, boilerplate removed) are listed but are not problems to fix.
-INFORMATIONAL = ("boilerplate", "traditional_script")
 
 
 def build_report(read: CorpusRead) -> dict:
@@ -26,14 +25,7 @@ def build_report(read: CorpusRead) -> dict:
             {
                 "doc_id": d.doc_id,
                 "title": d.meta.title,
-                "flags": [
-                    {
-                        "kind": f.kind,
-                        "detail": f.detail,
-                        **({"start": f.start, "end": f.end} if f.start is not None else {}),
-                    }
-                    for f in d.flags
-                ],
+                "flags": [f.to_dict() for f in d.flags],
             }
         )
     return {
@@ -77,12 +69,12 @@ def format_report(report: dict, limit: int = 20) -> str:
         out.append(f"warning: {warning}")
     counts = report["flag_counts"]
     out.append("flags: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"))
-    problems = [d for d in report["flagged"] if any(f["kind"] not in INFORMATIONAL for f in d["flags"])]
+    problems = [d for d in report["flagged"] if any(f["kind"] not in INFO_FLAGS for f in d["flags"])]
     for d in problems[:limit]:
         out.append(f"  {d['doc_id']} {d['title'] or '(no title)'}")
         seen = Counter()
         for f in d["flags"]:
-            if f["kind"] in INFORMATIONAL or seen[f["detail"]]:
+            if f["kind"] in INFO_FLAGS or seen[f["detail"]]:
                 seen[f["detail"]] += 1
                 continue
             seen[f["detail"]] += 1

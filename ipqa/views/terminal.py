@@ -4,7 +4,7 @@ Pure functions over the index and records; the CLI only prints what they return.
 from __future__ import annotations
 
 from ipqa.answer.citations import display
-from ipqa.records import Answer, Clause, Document, Hit
+from ipqa.records import Answer, Clause, Document, Hit, display_title
 
 
 class UnknownId(KeyError):
@@ -14,11 +14,12 @@ class UnknownId(KeyError):
         return str(self.args[0])
 
 
-def hit_dict(index, hit: Hit) -> dict:
-    """A hit as ``ipqa search --json`` and ``ipqa eval`` RUN lines show it."""
+def hit_dict(index, hit: Hit, why: bool = True) -> dict:
+    """A hit as JSON: ``ipqa search --json``, ``ipqa ask --json`` and (with ``why=False``, leaving out each
+    retriever's rank and score and the matched terms) the hits of ``ipqa eval`` RUN lines."""
     c = hit.clause
     doc = index.documents.get(c.doc_id)
-    return {
+    out = {
         "clause_id": c.clause_id,
         "doc_id": c.doc_id,
         "title": doc.title if doc else "",
@@ -27,9 +28,11 @@ def hit_dict(index, hit: Hit) -> dict:
         "start": c.start,
         "end": c.end,
         "score": hit.score,
-        "retrievers": {name: {"rank": r.rank, "score": r.score} for name, r in hit.retrievers.items()},
-        "matched_terms": list(hit.matched_terms),
     }
+    if why:
+        out["retrievers"] = {name: {"rank": r.rank, "score": r.score} for name, r in hit.retrievers.items()}
+        out["matched_terms"] = list(hit.matched_terms)
+    return out
 
 
 def answer_dict(index, answer: Answer) -> dict:
@@ -94,7 +97,7 @@ def _clause_view(index, clause: Clause, context: int) -> str:
     deps = clause.departments
     lines = [
         clause.clause_id,
-        f"  文件：《{doc.title or doc.doc_id}》",
+        f"  文件：《{display_title(doc.doc_id, doc.title)}》",
         f"  位置：{clause.path_text}",
         f"  字符：[{clause.start}, {clause.end})",
     ]

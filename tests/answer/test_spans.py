@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ipqa.answer.spans import best_sentences, dates, figures, fold, overlap, phrases, sentences, term_score, unit_of
+from ipqa.answer.spans import dates, figures, fold, overlap, phrases, rank_spans, sentences, term_score, unit_of
 from tests.helpers.paths import CORPUS
 
 GOALS = (
@@ -105,11 +105,11 @@ def test_term_overlap_gives_partial_credit_for_split_compounds():
     assert overlap(["2018", "离婚"], clause) > overlap(["离婚", "企业", "结婚"], clause)
 
 
-def test_best_sentences_on_a_seed_clause():
+def test_best_sentence_of_a_seed_clause():
     text = (CORPUS / "000_81f9c92258dafa0e.txt").read_text(encoding="utf-8")
     start = text.index("5.深入发掘高附加值地理标志产品")
     clause = text[start : text.index("\n", start)]
-    best = best_sentences(clause, ["邹城", "地理标志产品", "示范基地"], n=1)[0]
+    best = rank_spans(sentences(clause), ["邹城", "地理标志产品", "示范基地"])[0]
     assert "邹城金山大樱桃" in best.text and clause[best.start : best.end] == best.text
 
 

@@ -377,3 +377,38 @@ def test_markdown_headings_with_numbering_of_either_family():
     clauses = split_clauses(doc(text))
     assert [c.path for c in clauses] == [("一、一般规定", "第一条"), ("二、管辖", "第二条"), ("二、管辖", "基本案情")]
     assert [c.clause_id for c in clauses] == ["d#一/第一条", "d#二/第二条", "d#二/基本案情"]
+
+
+LINE_BREAKS = ["\n", "\r\n", "\r", "\u2028", "\u2029", "\x85", "\v", "\f"]
+THREE_ITEMS = [
+    "一、加强专利导航服务，建设专利导航服务基地。",
+    "二、推进知识产权质押融资（市市场监管局负责）。",
+    "三、强化知识产权执法保护。",
+]
+
+
+@pytest.mark.parametrize("br", LINE_BREAKS)
+@pytest.mark.parametrize("items", [THREE_ITEMS, [f"{n}.{t[2:]}" for n, t in enumerate(THREE_ITEMS, 1)]])
+def test_every_line_break_style_gives_the_same_clauses(br, items):
+    document = doc(br.join(items) + br)
+    clauses = split_clauses(document)
+    check_spans(document, clauses)
+    expected = split_clauses(doc("\n".join(items) + "\n"))
+    assert len(clauses) == 3
+    assert [c.labels for c in clauses] == [c.labels for c in expected]
+    assert [c.clause_id for c in clauses] == [c.clause_id for c in expected]
+    assert [c.text for c in clauses] == [c.text for c in expected]
+    assert clauses[1].departments.lead == ("市市场监管局",)
+
+
+@pytest.mark.parametrize("br", ["\r\n", "\r", "\u2028"])
+def test_line_breaks_inside_a_read_file_keep_the_span_invariant(tmp_path, br):
+    from ipqa.corpus.reading import read_document
+
+    text = "关于印发某市知识产权工作方案的通知" + br + br.join(THREE_ITEMS) + br + "扫一扫在手机打开当前页" + br
+    (tmp_path / "a.txt").write_bytes(text.encode("utf-8"))
+    document = read_document(tmp_path / "a.txt", tmp_path)
+    clauses = split_clauses(document)
+    check_spans(document, clauses)
+    assert [c.label for c in clauses if c.label] == ["一、", "二、", "三、"]
+    assert "扫一扫" not in clauses[-1].text  # the boilerplate line was recognised as a line of its own

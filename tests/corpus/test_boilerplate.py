@@ -167,3 +167,16 @@ def test_single_price_and_gambling_injection():
     flags = find_spam(text)
     assert [text[f.start : f.end] for f in flags] == ["0.1元入场捕鱼"]
     assert find_spam("彩票发行机构应当按照5元彩票的面值销售彩票。\n") == []
+
+
+@pytest.mark.parametrize("br", ["\n", "\r\n", "\r", "\u2028", "\u2029", "\x85"])
+def test_spam_and_boilerplate_agree_on_a_lines_span(br):
+    """One line that is both page chrome and a spam line: both finders give it the same span, whatever breaks
+    the lines (they share ipqa.text.iter_lines)."""
+    line = "扫一扫 啪啪激情欧美无码"
+    text = br.join(["一、加强专利导航服务。", f"  {line} ", "二、推进质押融资。"]) + br
+    start = text.index(line)
+    boiler, _ = find_boilerplate(text)
+    spam = find_spam(text)
+    assert [(s, e) for s, e, _ in boiler] == [(start, start + len(line))]
+    assert [(f.start, f.end) for f in spam] == [(start, start + len(line))]

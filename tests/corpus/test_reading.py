@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from ipqa.cli import main
 from ipqa.corpus.reading import UnreadableFile, find_files, read_corpus, read_document
-from ipqa.corpus.sidecars import sidecar_files
+from ipqa.corpus.sidecars import sidecar_paths
 from tests.helpers.paths import CORPUS, need
 
 TEXT = "泰安市知识产权保护办法\r\n\r\n第一条 为了加强知识产权保护，制定本办法。\r\n第二条 市市场监管局负责实施。\r\n"
@@ -139,7 +139,7 @@ def test_json_sidecar_overrides_and_reports_unknown_fields(tmp_path):
     assert doc.meta.title == "泰安市知识产权保护办法"  # untouched fields keep what was read
     problems = [f.detail for f in doc.flags if f.kind == "sidecar"]
     assert len(problems) == 1 and "'colour'" in problems[0]
-    assert sidecar_files(path, tmp_path) == [tmp_path / "a.meta.json"]
+    assert [p for p in sidecar_paths(path, tmp_path) if p.is_file()] == [tmp_path / "a.meta.json"]
 
 
 def test_bad_json_sidecar_is_a_warning(tmp_path):
@@ -240,3 +240,21 @@ def test_an_internal_error_on_one_file_does_not_stop_the_read(tmp_path, monkeypa
     result = read_corpus([tmp_path])
     assert len(result.documents) == 1
     assert "internal error" in result.skipped[0].reason and "boom" in result.skipped[0].reason
+
+
+def test_sidecar_places_are_defined_once(tmp_path):
+    """Where a sidecar may be: what a read applies, what a rebuild watches (input_files) and what index_state
+    lists (sidecars_under) all come from ipqa.corpus.sidecars."""
+    from ipqa.corpus.reading import input_files
+    from ipqa.corpus.sidecars import sidecars_under
+
+    path = write(tmp_path / "sub" / "a.txt", TEXT)
+    places = [tmp_path / "sub" / "a.meta.json", tmp_path / "sub" / "a.txt.meta.json", tmp_path / "meta.csv"]
+    assert sidecar_paths(path, tmp_path) == places
+    assert input_files(path, tmp_path) == [path, *places]
+    assert sidecars_under(tmp_path) == []
+    write(places[1], '{"issuer": "泰安市人民政府"}')
+    write(places[2], "file,issuer\nsub/a.txt,泰安市人民政府办公室\n")
+    (tmp_path / "sub" / "folder.meta.json").mkdir()  # a folder with a sidecar's name is not a sidecar
+    assert sorted(sidecars_under(tmp_path)) == sorted(places[1:])
+    assert read_document(path, tmp_path).meta.issuer == "泰安市人民政府"  # the file's own sidecar wins

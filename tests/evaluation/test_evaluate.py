@@ -169,3 +169,16 @@ def test_seed_dev_with_lawrefbook_distractors(lawrefbook, seed_dev, tmp_path):
     figures = evaluate(Index.load(tmp_path / "index"), read_questions(seed_dev))["overall"]
     # The issue's bars for BM25 only (measured 1.000 / 0.802, answer accuracy 1.0; the naive peer 0.438 / 0.321).
     assert figures["hit@5"] >= 0.94 and figures["mrr@10"] >= 0.8 and figures["answer_accuracy"] >= 0.9
+
+
+def test_eval_of_a_question_with_a_lone_surrogate_writes_its_run_file(seed_index_dir, tmp_path):
+    """A JSON "\\ud800" escape in a QA file is a lone surrogate in Python: the RUN line is still written."""
+    qa = tmp_path / "qa.jsonl"
+    row = {"id": "s1", "question": "\ud800谁负责知识产权质押融资？", "type": "who", "relevant": ["知识产权质押融资"]}
+    qa.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    out = tmp_path / "run.jsonl"
+    result = CliRunner().invoke(main, ["eval", str(qa), "--index", str(seed_index_dir), "--out", str(out), "--json"])
+    assert result.exit_code == 0, repr(result.exception)
+    assert json.loads(result.output)["ipqa"]["overall"]["questions"] == 1
+    line = json.loads(out.read_text(encoding="utf-8"))
+    assert line["question"] == row["question"] and line["hits"] and line["citations"]

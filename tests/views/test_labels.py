@@ -13,6 +13,7 @@ from ipqa.records import Answer, Clause, Departments, Document, Flag, Hit, Metad
 from ipqa.text import merge_spans
 from ipqa.views.html import (
     card_html,
+    clause_html,
     context_span,
     document_html,
     filter_options,
@@ -25,15 +26,19 @@ from ipqa.views.html import (
 from ipqa.views.labels import (
     FLAG_LABELS,
     answer_html,
-    citation_markers,
     convert_script,
     flag_messages,
-    highlight_html,
     match_spans,
     question_problem,
     render_spans,
     why_matched,
 )
+
+
+def highlight_html(text: str, terms, script="original") -> str:
+    """A text as the app shows a clause: safe HTML with the matched terms in <mark>."""
+    return clause_html(Clause("d#1", "d", "", (), text, 0, len(text)), terms, script)
+
 
 HOSTILE = '第一条 <script>alert(1)</script> 与 <b>加粗</b> & "引号" 由省市场监管局负责。'
 
@@ -130,7 +135,6 @@ def test_answer_markers_become_links_and_text_is_escaped():
     html = answer_html(answer)
     assert Tags(html).tags == ["sup", "a", "sup", "a", "sup", "a"]
     assert 'href="#ipqa-cite-2"' in html
-    assert citation_markers(answer) == [1, 2]
 
 
 def test_hit_card_shows_units_flags_and_why():
@@ -260,3 +264,42 @@ def test_highlighting_never_changes_or_leaks_the_text(text, terms):
     assert set(Tags(html).tags) <= {"mark"}
     for start, end in match_spans(text, terms):
         assert 0 <= start < end <= len(text) and text[start:end].strip()
+
+
+def test_one_question_length_limit_for_the_app_and_the_search():
+    from ipqa.index import searcher
+    from ipqa.settings import MAX_QUESTION_CHARS
+
+    assert MAX_QUESTION_CHARS == 512 and searcher.MAX_QUERY_CHARS is MAX_QUESTION_CHARS
+    assert question_problem("专" * MAX_QUESTION_CHARS) is None
+    assert str(MAX_QUESTION_CHARS) in question_problem("专" * (MAX_QUESTION_CHARS + 1))
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("<b>粗</b> & *强调* _下_ `码` [链接](x) |表| ~~删~~ $x$ #标", None),
+        ("2.推进质押融资(省市场监管局负责)", "2\\.推进质押融资(省市场监管局负责)"),
+        ("一、总则\n1.目标\n  2) 任务\n- 列表\n+ 加\n===\r3.回车后", None),
+        ("第三条 国家鼓励3.5倍 a-b c+d", "第三条 国家鼓励3.5倍 a-b c+d"),
+    ],
+)
+def test_md_escape_keeps_document_markup_literal(text, escaped):
+    from ipqa.views.export import to_markdown
+    from ipqa.views.labels import md_escape
+
+    out = md_escape(text)
+    if escaped is not None:
+        assert out == escaped
+    assert not re.search(r"(?<!\\)[*_`\[\]|~$#]", out)  # inline markup is escaped …
+    assert "<" not in out and ">" not in out and not re.search(r"&(?!amp;|lt;|gt;)", out)  # … HTML is entities
+    assert not re.search(r"(?m)(?:^|(?<=\r))[ \t]*(?:\d+[.)]|[-+=])", out)  # … and no line opens a list
+    assert to_markdown(text, None, []).startswith(f"# 问题：{md_escape(text)}\n")  # the export escapes the same way
+
+
+def test_informational_flags_are_defined_once():
+    from ipqa.views import report
+    from ipqa.views.labels import INFO_FLAGS
+
+    assert report.INFO_FLAGS is INFO_FLAGS
+    assert set(INFO_FLAGS) <= set(FLAG_LABELS)

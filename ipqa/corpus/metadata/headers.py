@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
-from ipqa.text import to_simplified
+from ipqa.text import iter_lines, to_simplified
 
 # Canonical header keys (simplified, spaces removed) → Metadata field (or "" for keys kept only for display).
 KEYS = {
@@ -46,6 +47,7 @@ KEYS = {
 }
 INFO_END = "<!-- INFO END -->"
 _MD_TITLE = re.compile(r"^#\s+(.+?)\s*$", re.MULTILINE)
+HEAD_LINES = 60  # a header block lies within the first lines of the text
 HEAD_WINDOW = 8  # a key-value header starts within this many non-empty lines of the top (after breadcrumbs)
 MIN_KEYS = 3  # fewer distinct keys is a byline, not a header
 
@@ -86,21 +88,12 @@ def parse_line(line: str) -> list[tuple[str, str]] | None:
     return pairs
 
 
-def _lines(text: str, limit: int = 60):
-    pos = 0
-    for count, raw in enumerate(text.splitlines(keepends=True)):
-        if count >= limit:
-            return
-        yield pos, pos + len(raw.rstrip("\r\n")), raw.rstrip("\r\n")
-        pos += len(raw)
-
-
 def _field_header(text: str) -> Header:
     start = end = None
     values: dict[str, str] = {}
     conflicts: list[str] = []
     seen_filled = 0
-    for line_start, line_end, line in _lines(text):
+    for line_start, line_end, line in islice(iter_lines(text), HEAD_LINES):
         if not line.strip():
             if start is None:
                 continue
@@ -132,7 +125,7 @@ def _info_header(text: str) -> Header:
         return Header()
     head = text[:marker]
     titles = tuple(m.group(1) for m in _MD_TITLE.finditer(head))
-    info = tuple(line.strip() for line in head.splitlines() if line.strip() and not line.lstrip().startswith("#"))
+    info = tuple(line.strip() for _, _, line in iter_lines(head) if line.strip() and not line.lstrip().startswith("#"))
     return Header({}, (0, marker + len(INFO_END)), (), "info", titles, info)
 
 

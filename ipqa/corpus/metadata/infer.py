@@ -10,12 +10,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ipqa.corpus.boilerplate import Cleaned, lines_with_spans
+from ipqa.corpus.boilerplate import Cleaned
 from ipqa.corpus.metadata import lawheader, places, titles
 from ipqa.corpus.metadata.dates import parse_date
 from ipqa.corpus.metadata.headers import Header, markdown_title
 from ipqa.records import Flag, Metadata
-from ipqa.text import to_simplified
+from ipqa.text import iter_lines, to_simplified
 
 _ORGAN = re.compile(r"(人民政府|政府|办公室|办公厅|委员会|领导小组|小组|局|厅|部|委|院|中心|管委会|常委会|署|协会)$")
 _DATE_LINE = re.compile(
@@ -50,7 +50,7 @@ def _body_lines(text: str, cleaned: Cleaned, header: Header) -> list[tuple[int, 
     """Non-empty lines that no excluded span (header, boilerplate line, spam line) covers entirely."""
     excluded = list(cleaned.excluded) + ([header.span] if header.span else [])
     out = []
-    for start, end, line in lines_with_spans(text):
+    for start, end, line in iter_lines(text):
         if not line.strip():
             continue
         first, last = start + len(line) - len(line.lstrip()), start + len(line.rstrip())

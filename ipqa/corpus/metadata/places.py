@@ -8,8 +8,10 @@ Level is left empty when unsure: a "X市" may be prefecture-level (municipal) or
 from __future__ import annotations
 
 import re
+from typing import Literal
 
-from ipqa.text import to_simplified
+from ipqa.records import Level
+from ipqa.text import iter_lines, to_simplified
 
 PROVINCES = (
     "北京市",
@@ -128,7 +130,7 @@ def place_units(name: str) -> list[str]:
     return units
 
 
-def level_of(issuer: str, text: str = "", doc_type: str = "") -> str:
+def level_of(issuer: str, text: str = "", doc_type: str = "") -> Level | Literal[""]:
     """national / provincial / municipal / county, or "" when the name and the text do not settle it."""
     simple = to_simplified(issuer)
     units = [to_simplified(u) for u in place_units(issuer)]
@@ -155,7 +157,7 @@ def level_of(issuer: str, text: str = "", doc_type: str = "") -> str:
 
 def _addressee_line(text: str) -> str:
     """The 主送 line of a notice ("各镇人民政府、街道办事处,市政府有关部门:"), or ""."""
-    for line in text[:3000].splitlines():
+    for _, _, line in iter_lines(text[:3000]):
         line = to_simplified(line.strip())
         if line.startswith("各") and line.endswith((":", "：")) and len(line) < 120:
             return line
