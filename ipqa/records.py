@@ -197,6 +197,8 @@ class Answer:
     hits: tuple[Hit, ...] = ()
     answered: bool = True  # False when nothing in the corpus answers; text then says so
     notes: tuple[str, ...] = ()  # e.g. "semantic search off: …"
+    # how sure the answer is, and why, in one short Chinese line ("把握较大：…"; for a refusal, why it refused)
+    confidence: str = ""
 
 
 @dataclass(frozen=True)
