@@ -9,6 +9,7 @@ import re
 
 from ipqa.answer.analysis import Analysis
 from ipqa.answer.citations import short_title
+from ipqa.answer.spans import fold, overlap
 from ipqa.records import Answer, Citation, Document, SearchResult
 from ipqa.text import to_simplified
 
@@ -85,8 +86,18 @@ def header_citation(doc: Document, start: int, end: int) -> Citation:
 
 
 def metadata_answer(index, analysis: Analysis, result: SearchResult, notes: tuple[str, ...]) -> Answer:
-    """The asked field of the document the best hit belongs to."""
-    doc = index.document(result.hits[0].clause.doc_id)
+    """The asked field of the document the question names: of the documents the hits belong to, the one whose
+    title, region and issuer share most of the question's words (hit order breaks ties)."""
+    from ipqa.answer.pipeline import query_terms
+
+    terms = query_terms(analysis.question)
+    docs = [index.document(d) for d in dict.fromkeys(h.clause.doc_id for h in result.hits)]
+
+    def named(doc: Document) -> float:
+        m = doc.meta
+        return overlap(terms, fold(f"{m.title} {m.short_title} {m.region} {m.issuer}").text)
+
+    doc = max(docs, key=named)  # max() keeps the first of equals: the better-ranked document
     label = FIELD_LABELS[analysis.field]
     value = getattr(doc.meta, analysis.field, "")
     name = f"《{to_simplified(short_title(doc))}》"
