@@ -43,7 +43,9 @@ FlagKind = Literal[
     "sidecar",  # a problem in a .meta.json / meta.csv correction file
 ]
 Level = Literal["national", "provincial", "municipal", "county"]  # Metadata.level; "" when unknown
-QuestionKind = Literal["who", "number", "when", "fact"]  # Answer.kind: what kind of answer a question asks for
+QuestionKind = Literal[
+    "who", "number", "when", "fact", "metadata"
+]  # Answer.kind: what kind of answer a question asks for
 TokenizerMode = Literal["words", "words+bigrams", "search"]  # Settings.tokenizer: ipqa.retrieval.tokens.MODES
 IndexState = Literal["missing", "stale", "fresh"]  # an index folder against its corpus: ipqa.index.build.index_state
 
@@ -237,6 +239,8 @@ class Answer:
     hits: tuple[Hit, ...] = ()
     answered: bool = True  # False when nothing in the corpus answers; text then says so
     notes: tuple[str, ...] = ()  # e.g. "semantic search off: …"
+    # how sure the answer is, and why, in one short Chinese line ("把握较大：…"; for a refusal, why it refused)
+    confidence: str = ""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ _DUTY = re.compile(r"负责|牵头|主管|承担|归口|设在|职责|组织实�
 _DEADLINE = re.compile(r"到|前|底|末|截至|截止|之日起|内")
 _DATE_LEAD = re.compile(r"^(?:到|至|截至|截止|在|于)?(?:19|20)\d\d年")
 _TRIM = "，,；;：:、"
+_YEARLIKE = re.compile(r"^(?:19|20)\d\d(?:年)?$")
 # The unit a number question asks for: a figure in that unit is preferred ("多少件" → 3300件, not 3.6亿元).
 _UNIT_HINTS = (
     ("件", r"多少件|几件"),
@@ -99,9 +100,11 @@ def _narrow(text: str, sent: Span, terms: list[str], blocked) -> Span:
     return _join(text, inner[max(best - 1, 0)], inner[min(best + 1, len(inner) - 1)])
 
 
-def _marked_lines(ctx, relevant, finder, extend, bonus) -> list[str]:
+def _marked_lines(ctx, relevant, finder, extend, bonus, measure_only: bool = False) -> list[str]:
     """Lines for the phrases holding a figure or date (``finder``), scored by term overlap with the phrase and
-    its sentence, plus ``bonus``; the best per clause, the best ``MAX_LINES`` overall."""
+    its sentence, plus ``bonus``; the best per clause, the best ``MAX_LINES`` overall. With ``measure_only`` the
+    phrase is scored on the question's words other than years: a year pins the sentence, the measure words pick
+    the figure ("到2025年…有效发明专利达到3300件…每万人口高价值发明专利达到3.6件": 高价值 picks 3.6件)."""
     cands = []
     for rank, (hit, _cov) in enumerate(relevant[:MAX_CLAUSES]):
         clause, blocked = hit.clause, hit.clause.spam_spans(relative=True)
@@ -115,7 +118,9 @@ def _marked_lines(ctx, relevant, finder, extend, bonus) -> list[str]:
             if not _score(ctx, focus, sent.text):
                 continue  # a figure in a sentence that shares nothing with the question answers nothing
             span = extend(clause.text, phrs, i, sent)
-            score = _score(ctx, focus, span.text) + 0.5 * _score(ctx, focus, sent.text) + bonus(found) - 0.05 * rank
+            terms = [t for t in focus if not _YEARLIKE.match(t)] if measure_only else focus
+            score = _score(ctx, terms or focus, span.text) + 0.5 * _score(ctx, focus, sent.text) + bonus(found)
+            score -= 0.05 * rank
             if best is None or score > best[0]:
                 best = (score, span)
         if best:
@@ -126,11 +131,14 @@ def _marked_lines(ctx, relevant, finder, extend, bonus) -> list[str]:
 
 def number_lines(ctx, relevant) -> list[str]:
     """The figures with units (and years) from the matching clauses, in the phrase that holds each."""
-    hints = [unit for unit, cue in _UNIT_HINTS if re.search(cue, ctx.question)]
+    hints = [ctx.unit] if ctx.unit else [unit for unit, cue in _UNIT_HINTS if re.search(cue, ctx.question)]
 
     def bonus(found: list[Span]) -> float:
+        if not hints:
+            return 0.0
         units = [unit_of(f.text) for f in found]
-        return 0.3 if any(u.endswith(h) for u in units for h in hints) else 0.0
+        # a figure in the unit asked for is preferred, one in another unit answers another question
+        return 0.3 if any(u.endswith(h) for u in units for h in hints) else -0.3
 
     def extend(text, phrs, i, sent):
         # "到2026年年底，…金额每年不低于2亿元": keep the date phrase that leads the figure's phrase.
@@ -143,7 +151,7 @@ def number_lines(ctx, relevant) -> list[str]:
             return _join(text, phrs[i - 1], phrs[i])
         return phrs[i]
 
-    return _marked_lines(ctx, relevant, figures, extend, bonus)
+    return _marked_lines(ctx, relevant, figures, extend, bonus, measure_only=True)
 
 
 def when_lines(ctx, relevant) -> list[str]:

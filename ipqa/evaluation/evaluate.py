@@ -33,10 +33,13 @@ class Question:
     type: str
     relevant: tuple[str, ...]
     answer_contains: tuple[str, ...] = ()
+    # False for a question nothing in the corpus answers: the right reply is a refusal ("answerable": false)
+    answerable: bool = True
 
 
 def read_questions(path: Path) -> list[Question]:
-    """Questions of a JSON-lines QA file; each needs ``id``, ``question`` and a non-empty ``relevant`` list."""
+    """Questions of a JSON-lines QA file; each needs ``id``, ``question`` and a ``relevant`` list (empty only for a
+    question marked ``"answerable": false``)."""
     path = Path(path)
     if not path.is_file():
         raise QAFileError(f"no QA file at {path}")
@@ -50,6 +53,9 @@ def read_questions(path: Path) -> list[Question]:
                 relevant = row["relevant"]
                 if not isinstance(relevant, list) or not all(isinstance(q, str) for q in relevant):
                     raise TypeError("'relevant' must be a list of strings")
+                answerable = row.get("answerable", True)
+                if not isinstance(answerable, bool):
+                    raise TypeError("'answerable' must be true or false")
                 out.append(
                     Question(
                         id=str(row["id"]),
@@ -57,6 +63,7 @@ def read_questions(path: Path) -> list[Question]:
                         type=row.get("type") or "",
                         relevant=tuple(relevant),
                         answer_contains=tuple(row.get("answer_contains") or ()),
+                        answerable=answerable,
                     )
                 )
             except (ValueError, KeyError, TypeError) as exc:
@@ -92,11 +99,23 @@ def answer_correct(question: Question, answer: str) -> bool:
     return all(compact(s) in got for s in question.answer_contains)
 
 
-def _summary(rows: list[dict]) -> dict:
+def _summary(all_rows: list[dict]) -> dict:
+    """Retrieval and answer figures over the answerable questions; refusal figures over both kinds."""
+    rows = [r for r in all_rows if r.get("answerable", True)]
+    unanswerable = [r for r in all_rows if not r.get("answerable", True)]
     n = len(rows)
+    out = {"questions": len(all_rows)}
+    replied = [r for r in all_rows if r.get("refused") is not None]
+    if replied:
+        asked = [r for r in rows if r.get("refused") is not None]
+        out["answerable_refused"] = sum(r["refused"] for r in asked) / len(asked) if asked else None
+        out["unanswerable_answered"] = (
+            sum(not r["refused"] for r in unanswerable) / len(unanswerable) if unanswerable else None
+        )
+        out["correct_refusals"] = None if out["unanswerable_answered"] is None else 1 - out["unanswerable_answered"]
+        out["unanswerable_questions"] = len(unanswerable)
     if not n:
-        return {"questions": 0}
-    out = {"questions": n}
+        return out
     for cut in CUTS:
         out[f"hit@{cut}"] = sum(r["rank"] is not None and r["rank"] <= cut for r in rows) / n
     out["mrr@10"] = sum(1 / r["rank"] for r in rows if r["rank"] is not None and r["rank"] <= 10) / n
@@ -116,13 +135,14 @@ def metrics(rows: list[dict]) -> dict:
     }
 
 
-def score_question(question: Question, texts: list[str], answer: str | None) -> dict:
-    """One question's row for :func:`metrics`: 1-based rank of the first relevant text within the top 10."""
+def score_question(question: Question, texts: list[str], answer: str | None, refused: bool | None = None) -> dict:
+    """One question's row for :func:`metrics`: 1-based rank of the first relevant text within the top 10; a
+    refusal of an answerable question counts as a wrong answer."""
     flags, found = judge(question, texts[:10])
     rank = next((i for i, ok in enumerate(flags, start=1) if ok), None)
     correct = None
     if question.answer_contains and answer is not None:
-        correct = answer_correct(question, answer)
+        correct = not refused and answer_correct(question, answer)
     return {
         "id": question.id,
         "type": question.type,
@@ -130,6 +150,8 @@ def score_question(question: Question, texts: list[str], answer: str | None) -> 
         "found": found,
         "quotes": len(question.relevant),
         "correct": correct,
+        "answerable": question.answerable,
+        "refused": refused,
     }
 
 
@@ -145,11 +167,12 @@ def evaluate(
     rows, lines = [], []
     for n, q in enumerate(questions, start=1):
         result = index.search(q.question, k=max(k, 10))
-        answer, citations = None, []
+        answer, citations, refused, confidence = None, [], None, ""
         if with_answers:
             reply = ask(index, q.question)
-            answer, citations = reply.text, [c.to_dict() for c in reply.citations]
-        rows.append(score_question(q, [h.clause.text for h in result.hits], answer))
+            answer, citations, refused = reply.text, [c.to_dict() for c in reply.citations], not reply.answered
+            confidence = reply.confidence
+        rows.append(score_question(q, [h.clause.text for h in result.hits], answer, refused))
         lines.append(
             {
                 "id": q.id,
@@ -157,6 +180,8 @@ def evaluate(
                 "type": q.type,
                 "hits": [hit_dict(index, h, why=False) for h in result.hits[:k]],
                 "answer": answer or "",
+                "refused": refused,
+                "confidence": confidence,
                 "citations": citations,
             }
         )

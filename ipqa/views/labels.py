@@ -40,7 +40,13 @@ FLAG_LABELS: dict[FlagKind, str] = {
 # Findings that only inform (the text is fine to rely on); every other kind is shown as a warning.
 INFO_FLAGS: frozenset[FlagKind] = frozenset({"boilerplate", "traditional_script"})
 LEVEL_LABELS: dict[Level, str] = {"national": "国家", "provincial": "省级", "municipal": "市级", "county": "县级"}
-KIND_LABELS: dict[QuestionKind, str] = {"who": "责任单位", "number": "数字目标", "when": "时间期限", "fact": "政策内容"}
+KIND_LABELS: dict[QuestionKind, str] = {
+    "who": "责任单位",
+    "number": "数字目标",
+    "when": "时间期限",
+    "fact": "政策内容",
+    "metadata": "文件信息",
+}
 STATE_LABELS: dict[IndexState, str] = {
     "missing": "尚无索引",
     "stale": "索引已过期（语料有变化）",

@@ -113,7 +113,7 @@ def test_seed_dev_retrieval_over_the_seeds(seed_index_dir, seed_dev, tmp_path):
     assert [line["id"] for line in lines] == [q.id for q in questions]
     hit = lines[0]["hits"][0]
     assert set(hit) == {"clause_id", "doc_id", "title", "path", "text", "start", "end", "score"}
-    assert set(lines[0]) == {"id", "question", "type", "hits", "answer", "citations"}
+    assert set(lines[0]) == {"id", "question", "type", "hits", "answer", "refused", "confidence", "citations"}
 
 
 def test_seed_run_answers_and_every_citation_verifies(seed_index_dir, seed_dev, tmp_path):

@@ -1,0 +1,221 @@
+"""A question as a small record: what kind of answer it wants, the unit asked for, the places and years it
+names, and which document field it asks about (发文字号, 发布机关, dates, validity).
+
+Rule-based and documented: cue families for the kind, a gazetteer (provinces and major cities, plus every place
+the corpus' documents name) for places. Constraints are used downstream: a place the corpus has no document for
+is refused with that reason; a place it has restricts the search to that place's documents.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ipqa.corpus.metadata.places import PROVINCES
+from ipqa.text import normalise, to_simplified
+
+# Cities people name without their province; a question naming one the corpus lacks is refused by name.
+MAJOR_CITIES = [
+    "石家庄市",
+    "太原市",
+    "呼和浩特市",
+    "沈阳市",
+    "大连市",
+    "长春市",
+    "哈尔滨市",
+    "南京市",
+    "苏州市",
+    "无锡市",
+    "杭州市",
+    "宁波市",
+    "温州市",
+    "合肥市",
+    "福州市",
+    "厦门市",
+    "南昌市",
+    "济南市",
+    "青岛市",
+    "烟台市",
+    "郑州市",
+    "武汉市",
+    "长沙市",
+    "广州市",
+    "深圳市",
+    "珠海市",
+    "佛山市",
+    "东莞市",
+    "南宁市",
+    "海口市",
+    "成都市",
+    "贵阳市",
+    "昆明市",
+    "拉萨市",
+    "西安市",
+    "兰州市",
+    "西宁市",
+    "银川市",
+    "乌鲁木齐市",
+    "雄安新区",
+]
+_SUFFIX = re.compile(r"(?:壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|省|市|区|县|新区)$")
+
+# (field, cue): a question about the document itself, not its tasks. Checked before the kind cues.
+_METADATA_CUES = (
+    ("doc_number", re.compile(r"文号|发文字号|字号|文件编号|发文号")),
+    (
+        "issuer",
+        re.compile(
+            r"(哪个|什么|哪家|谁)(单位|部门|机关|机构)?(发布|印发|制定|出台|发的|下发)|发布机关|发文机关|发文单位|印发单位"
+        ),
+    ),
+    (
+        "date_published",
+        re.compile(
+            r"(什么时候|哪天|哪一天|何时|哪年|几月)(发布|公布|印发|出台|发的|下发)|发布日期|发布时间|印发日期|印发时间"
+        ),
+    ),
+    ("date_written", re.compile(r"成文日期|成文时间|落款日期|签发日期")),
+    ("validity", re.compile(r"还有效|是否有效|有效性|失效|废止了")),
+)
+_KIND_CUES = (
+    (
+        "who",
+        re.compile(
+            r"哪个部门|哪些部门|哪一?个?单位|哪些单位|什么部门|什么单位|哪家|哪几家|哪些机构|哪个机构|牵头单位|牵头部门"
+            r"|责任单位|责任部门|主管部门|由谁|谁来|由哪|归口|谁在|谁管|找谁|哪个机关|哪些机关|是谁"
+        ),
+    ),
+    (
+        "when",
+        re.compile(
+            r"什么时候|何时|什么时间|哪一年|哪年|截止|截至|期限|时限|多长时间|多久|几年内|日期|哪天|几月|何日|起施行|之前"
+        ),
+    ),
+    (
+        "number",
+        re.compile(
+            r"多少|几家|几个|几项|几件|几次|几倍|几期|几名|几所|目标|达到|比例|金额|数额|额度|增长|增幅|百分之|占比|规模|上限|下限"
+        ),
+    ),
+)
+# A bare 谁 asks for a unit only next to a duty ("谁负责", "…的牵头单位是谁"); "谁可以成为个体工商户" is a fact question.
+_WHO_DUTY = re.compile(r"负责|牵头|主管|管理|落实|承担|审批|监管|组织|实施|执行|受理|查处|颁发|批准|管辖|推进|开展|抓")
+# The unit a number question asks for: "多少件" wants 件, "多少钱/金额" wants money.
+_UNIT_CUES = (
+    ("件", r"多少件|几件"),
+    ("次", r"多少次|几次"),
+    ("家", r"多少家|几家"),
+    ("个", r"多少个|几个"),
+    ("项", r"多少项|几项"),
+    ("期", r"多少期|几期"),
+    ("人", r"多少人|几人|多少名|几名"),
+    ("所", r"多少所|几所"),
+    ("元", r"多少钱|多少元|多少万|多少亿|金额|资金|经费|额度|数额|融资额|贷款额|奖补|奖励多少|补贴多少"),
+    ("%", r"百分之|比例|占比|增长率|增幅|百分比"),
+)
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:年|$|[—\-–到至])")
+_PERIODS = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
+
+
+@dataclass(frozen=True)
+class Analysis:
+    question: str  # normalised (NFKC, simplified script)
+    kind: str  # who / number / when / fact / metadata
+    unit: str = ""  # the unit family a number question asks for ("件", "元", "%", …), "" unknown
+    places: tuple[str, ...] = ()  # place names as the question writes them ("甘肃", "邹城市")
+    years: tuple[int, ...] = ()  # years named, a period (十四五) as its years
+    field: str = ""  # the document field a metadata question asks for
+
+
+def place_stem(name: str) -> str:
+    """The part of a place name people say: 甘肃省 → 甘肃, 邹城市 → 邹城, 新疆维吾尔自治区 → 新疆."""
+    stem = _SUFFIX.sub("", to_simplified(name))
+    return stem if len(stem) >= 2 else to_simplified(name)
+
+
+def _gazetteer() -> dict[str, str]:
+    """stem → full name for provinces and major cities."""
+    return {place_stem(p): p for p in (*PROVINCES, *MAJOR_CITIES)}
+
+
+@lru_cache(maxsize=4096)
+def _is_common_word(stem: str) -> bool:
+    """Whether jieba's dictionary knows ``stem`` as an ordinary word (noun, verb, adjective…) rather than a place
+    or name: 技术 (n) or 海门 (n) must be written with their suffix (技术市, 海门区) to count as a place."""
+    import jieba.posseg
+
+    tag = jieba.posseg.dt.word_tag_tab.get(stem) if jieba.posseg.dt.word_tag_tab else None
+    if tag is None:
+        jieba.posseg.dt.initialize()
+        tag = jieba.posseg.dt.word_tag_tab.get(stem)
+    return tag is not None and tag[0] in "nvadl" and tag not in ("ns", "nr", "nz", "nt")
+
+
+def find_places(question: str, corpus_places: dict[str, str] | None = None) -> tuple[str, ...]:
+    """Place names in ``question`` (normalised), longest first and non-overlapping, from the gazetteer and
+    ``corpus_places`` (stem → full name, the places the corpus' documents name). A corpus place whose stem is
+    also an ordinary word counts only with its suffix."""
+    gazetteer = _gazetteer()
+    names = {**gazetteer, **(corpus_places or {})}
+    found, taken = [], []
+    for stem in sorted(names, key=len, reverse=True):
+        pattern = re.escape(stem)
+        if stem not in gazetteer and _is_common_word(stem):
+            pattern = re.escape(names[stem])
+        for m in re.finditer(pattern, question):
+            if not any(a < m.end() and m.start() < b for a, b in taken):
+                taken.append((m.start(), m.end()))
+                found.append(stem)
+    return tuple(dict.fromkeys(found))
+
+
+def find_years(question: str) -> tuple[int, ...]:
+    years = [int(m.group(1)) for m in _YEAR.finditer(question)]
+    for name, (a, b) in _PERIODS.items():
+        if name in question:
+            years += list(range(a, b + 1))
+    return tuple(dict.fromkeys(years))
+
+
+def question_kind(question: str) -> str:
+    """ "who" | "number" | "when" | "fact" by the first cue family the question contains (rule-based):
+    who — 谁负责、哪个部门、牵头单位…; when — 什么时候、期限、到哪年…; number — 多少、目标、达到、比例…; else fact."""
+    q = normalise(question)
+    if "谁" in q and _WHO_DUTY.search(q):
+        return "who"
+    for kind, cue in _KIND_CUES:
+        if cue.search(q):
+            return kind
+    return "fact"
+
+
+def metadata_field(question: str) -> str:
+    """The document field a question asks for ("doc_number", "issuer", …), or ""."""
+    q = normalise(question)
+    for name, cue in _METADATA_CUES:
+        if cue.search(q):
+            return name
+    return ""
+
+
+def unit_asked(question: str) -> str:
+    q = normalise(question)
+    for unit, cue in _UNIT_CUES:
+        if re.search(cue, q):
+            return unit
+    return ""
+
+
+def analyse(question: str, corpus_places: dict[str, str] | None = None) -> Analysis:
+    q = normalise(question)
+    field = metadata_field(q)
+    kind = "metadata" if field else question_kind(q)
+    return Analysis(
+        question=q,
+        kind=kind,
+        unit=unit_asked(q) if kind == "number" else "",
+        places=find_places(q, corpus_places),
+        years=find_years(q),
+        field=field,
+    )

@@ -1,0 +1,83 @@
+"""What a question's places and years do to the search: a place the corpus has no document for is a reason to
+refuse ("语料中没有北京市的文件"); a place it has narrows the search to the documents of that place.
+
+A document's places are the place names of its region (ipqa.corpus.metadata.places), so
+"邹城" finds 邹城市's work programme and "山东" every Shandong document. National documents (laws) name no place:
+a question about one place is not answered from them when documents of that place exist.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import replace
+
+from ipqa.answer.analysis import Analysis, _gazetteer, place_stem
+from ipqa.corpus.metadata.places import PROVINCES, place_units
+from ipqa.records import Filters
+from ipqa.text import to_simplified
+
+_PLACES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _document_places(index) -> dict[str, tuple[str, set[str]]]:
+    """stem → (full name, the doc_ids naming it), computed once per loaded index."""
+    if index not in _PLACES:
+        places: dict[str, tuple[str, set[str]]] = {}
+        for doc_id, doc in index.documents.items():
+            # the region field only: the reader fills it from the issuer and signature with care, while place-like
+            # runs of a title or an issuer name ("国家市场监督管理总局", "城市市容") are not places
+            for unit in _checked_units(doc.meta):
+                places.setdefault(place_stem(unit), (unit, set()))[1].add(doc_id)
+        _PLACES[index] = places
+    return _PLACES[index]
+
+
+def _checked_units(meta) -> list[str]:
+    """The region's place units that the title or issuer confirm, with every unit above a confirmed one (邹城市
+    in the title confirms 山东省济宁市 above it); a province is taken as it is. Region inference can leave a
+    non-place run at the end ("…技术市"), which no title names."""
+    units = place_units(to_simplified(meta.region or ""))
+    named = to_simplified(f"{meta.title} {meta.short_title} {meta.issuer}")
+    confirmed = next((i for i in range(len(units) - 1, -1, -1) if units[i] in named), -1)
+    return [u for i, u in enumerate(units) if i <= confirmed or u in PROVINCES]
+
+
+def corpus_places(index) -> dict[str, str]:
+    """stem → full name of every place the corpus' documents name."""
+    return {stem: full for stem, (full, _) in _document_places(index).items()}
+
+
+def missing_places(index, analysis: Analysis) -> str:
+    """The full name of the first place the question names that no document names, or ""."""
+    known = _document_places(index)
+    for stem in analysis.places:
+        if stem not in known:
+            return _gazetteer().get(stem, stem)
+    return ""
+
+
+def narrow(index, analysis: Analysis, filters: Filters | None) -> tuple[Filters | None, str]:
+    """(filters restricted to the documents of the question's places, the places as said), or the given filters
+    when the question names no place. Several places narrow to the documents naming all of them, else any."""
+    if not analysis.places:
+        return filters, ""
+    known = _document_places(index)
+    sets = [known[s][1] for s in analysis.places if s in known]
+    if not sets:
+        return filters, ""
+    docs = set.intersection(*sets) or set.union(*sets)
+    base = filters or Filters()
+    if base.doc_ids:
+        docs &= set(base.doc_ids)
+        if not docs:
+            return filters, ""
+    said = "、".join(known[s][0] for s in analysis.places if s in known)
+    return replace(base, doc_ids=tuple(sorted(docs))), said
+
+
+def place_words(analysis: Analysis) -> frozenset[str]:
+    """The question's place names in the forms the tokenizer may cut them (甘肃, 甘肃省): constraints, not topic."""
+    words = set()
+    for stem in analysis.places:
+        words.update({stem, stem + "省", stem + "市", stem + "区", stem + "县"})
+    return frozenset(words)

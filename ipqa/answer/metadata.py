@@ -1,0 +1,112 @@
+"""Answers about a document itself — its 发文字号, 发布机关, 发布/成文日期, 有效性 — from its metadata fields, cited to
+the place in the document text the field was read from (the header line, the signature, the date line), so the
+citation verifies like any other. A field the document does not state is said to be unstated, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ipqa.answer.analysis import Analysis
+from ipqa.answer.citations import short_title
+from ipqa.answer.spans import fold, overlap
+from ipqa.records import Answer, Citation, Document, SearchResult
+from ipqa.text import to_simplified
+
+FIELD_LABELS = {
+    "doc_number": "发文字号",
+    "issuer": "发布机关",
+    "date_published": "发布日期",
+    "date_written": "成文日期",
+    "validity": "有效性",
+}
+# Header labels that introduce a field's value in a page header ("发文字号: 邹政字〔2024〕18号").
+_HEADER_LABELS = {
+    "doc_number": ("发文字号", "文号"),
+    "issuer": ("发布机关", "发文机关"),
+    "date_published": ("发布日期", "发布时间"),
+    "date_written": ("成文日期",),
+    "validity": ("有效性", "有 效 性"),
+}
+HEADER_PATH = ("文件信息",)
+
+
+def _date_forms(iso: str) -> list[str]:
+    """The ways a date is written in a document: 2024-04-29, 2024年4月29日, 2024年04月29日."""
+    parts = iso.split("-")
+    if len(parts) != 3:
+        return [iso]
+    y, m, d = parts
+    return [iso, f"{y}年{int(m)}月{int(d)}日", f"{y}年{m}月{d}日", f"{y}.{m}.{d}", f"{y}/{m}/{d}"]
+
+
+def field_span(doc: Document, field: str, value: str) -> tuple[int, int] | None:
+    """The span of the line in ``doc.text`` that states ``value``: a line with the field's header label first,
+    else the first line holding the value (in either script)."""
+    forms = _date_forms(value) if field.startswith("date") else [value]
+    text = doc.text
+    simple = to_simplified(text) if len(to_simplified(text)) == len(text) else text
+    candidates = []
+    for form in forms:
+        for m in re.finditer(re.escape(to_simplified(form)), simple):
+            start = simple.rfind("\n", 0, m.start()) + 1
+            end = simple.find("\n", m.end())
+            end = len(text) if end < 0 else end
+            line = simple[start:end]
+            labelled = any(label in line for label in _HEADER_LABELS.get(field, ()))
+            candidates.append((not labelled, start, start, end))
+    if not candidates:
+        return None
+    _, _, start, end = min(candidates)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def header_citation(doc: Document, start: int, end: int) -> Citation:
+    meta = doc.meta
+    return Citation(
+        clause_id=f"{doc.doc_id}#文件信息",
+        doc_id=doc.doc_id,
+        title=meta.title,
+        doc_number=meta.doc_number,
+        issuer=meta.issuer,
+        date=meta.date,
+        path=HEADER_PATH,
+        labels=HEADER_PATH,
+        quote=doc.text[start:end],
+        start=start,
+        end=end,
+        sha256=doc.sha256,
+        source=doc.source,
+        short_title=meta.short_title,
+    )
+
+
+def metadata_answer(index, analysis: Analysis, result: SearchResult, notes: tuple[str, ...]) -> Answer:
+    """The asked field of the document the question names: of the documents the hits belong to, the one whose
+    title, region and issuer share most of the question's words (hit order breaks ties)."""
+    from ipqa.answer.pipeline import query_terms
+
+    terms = query_terms(analysis.question)
+    docs = [index.document(d) for d in dict.fromkeys(h.clause.doc_id for h in result.hits)]
+
+    def named(doc: Document) -> float:
+        m = doc.meta
+        return overlap(terms, fold(f"{m.title} {m.short_title} {m.region} {m.issuer}").text)
+
+    doc = max(docs, key=named)  # max() keeps the first of equals: the better-ranked document
+    label = FIELD_LABELS[analysis.field]
+    value = getattr(doc.meta, analysis.field, "")
+    name = f"《{to_simplified(short_title(doc))}》"
+    span = field_span(doc, analysis.field, value) if value else None
+    if not value or span is None:
+        why = f"{name}没有标明{label}。"
+        return Answer(analysis.question, "metadata", why, hits=result.hits, answered=False, notes=notes, confidence=why)
+    citation = header_citation(doc, *span)
+    shown = to_simplified(value)
+    text = f"{name}的{label}：{shown}[1]"
+    confidence = f"把握较大：{label}取自该文件的文件信息，并已标出原文位置。"
+    return Answer(analysis.question, "metadata", text, (citation,), result.hits, True, notes, confidence)
