@@ -8,9 +8,8 @@ from __future__ import annotations
 import re
 
 from ipqa.answer.analysis import Analysis
-from ipqa.answer.citations import short_title
 from ipqa.answer.spans import fold, overlap
-from ipqa.records import Answer, Citation, Document, SearchResult
+from ipqa.records import Answer, Citation, Document, SearchResult, display_title
 from ipqa.text import to_simplified
 
 FIELD_LABELS = {
@@ -100,7 +99,7 @@ def metadata_answer(index, analysis: Analysis, result: SearchResult, notes: tupl
     doc = max(docs, key=named)  # max() keeps the first of equals: the better-ranked document
     label = FIELD_LABELS[analysis.field]
     value = getattr(doc.meta, analysis.field, "")
-    name = f"《{to_simplified(short_title(doc))}》"
+    name = f"《{to_simplified(display_title(doc.doc_id, doc.meta.title, doc.meta.short_title))}》"
     span = field_span(doc, analysis.field, value) if value else None
     if not value or span is None:
         why = f"{name}没有标明{label}。"
