@@ -2,8 +2,8 @@
 
     python -m benchmarks.calibrate_gate --index IDX eval/everyday_calib.jsonl ../shared/eval/seed_dev.jsonl
 
-For every question it records the best topic coverage ask() sees (questions refused by a constraint, e.g. a
-place the corpus lacks, are decided before the gate and left out), then prints, per threshold, the share of
+For every question it records the best topic coverage ask() sees (questions decided before the threshold — a
+place the corpus lacks, a topic the corpus does not know — are left out), then prints, per threshold, the share of
 answerable questions answered and of unanswerable ones refused, and the threshold with the best balanced rate
 (ties: the higher threshold, since a wrong answer under a real citation is worse than a refusal).
 """
@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ipqa.answer.gate import MAX_UNKNOWN
 from ipqa.answer.pipeline import ask
 from ipqa.evaluation.evaluate import read_questions
 from ipqa.index.searcher import Index
@@ -33,9 +34,9 @@ def main() -> None:
         items += [(q, False) for q in OFF_TOPIC]
     groups: dict[bool, tuple[list, list]] = {True: ([], []), False: ([], [])}
     for question, answerable in items:
-        probe: dict = {}
+        probe: dict = {"all": True}
         ask(index, question, min_relevance=0.0, probe=probe)
-        if "coverage" in probe:
+        if "coverage" in probe and probe["unknown"] < MAX_UNKNOWN:
             groups[probe["narrowed"]][0 if answerable else 1].append(probe["coverage"])
     for narrowed, (pos, neg) in groups.items():
         print("questions narrowed to a place's documents:" if narrowed else "questions naming no place of the corpus:")

@@ -103,6 +103,7 @@ _KIND_CUES = (
 _WHO_DUTY = re.compile(r"负责|牵头|主管|管理|落实|承担|审批|监管|组织|实施|执行|受理|查处|颁发|批准|管辖|推进|开展|抓")
 # The unit a number question asks for: "多少件" wants 件, "多少钱/金额" wants money.
 _UNIT_CUES = (
+    ("号码", r"电话|号码|热线|手机号|联系方式"),
     ("件", r"多少件|几件"),
     ("次", r"多少次|几次"),
     ("家", r"多少家|几家"),
@@ -211,10 +212,15 @@ def analyse(question: str, corpus_places: dict[str, str] | None = None) -> Analy
     q = normalise(question)
     field = metadata_field(q)
     kind = "metadata" if field else question_kind(q)
+    unit = unit_asked(q) if kind in ("number", "fact") else ""
+    if unit == "号码":
+        kind = "number"  # a phone number is a figure to find, and none in the clauses means it is not given
+    elif kind != "number":
+        unit = ""
     return Analysis(
         question=q,
         kind=kind,
-        unit=unit_asked(q) if kind == "number" else "",
+        unit=unit,
         places=find_places(q, corpus_places),
         years=find_years(q),
         field=field,

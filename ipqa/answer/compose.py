@@ -21,6 +21,7 @@ _DUTY = re.compile(r"负责|牵头|主管|承担|归口|设在|职责|组织实�
 _DEADLINE = re.compile(r"到|前|底|末|截至|截止|之日起|内")
 _DATE_LEAD = re.compile(r"^(?:到|至|截至|截止|在|于)?(?:19|20)\d\d年")
 _TRIM = "，,；;：:、"
+_PHONE = re.compile(r"(?<!\d)(?:\d{3,4}-\d{7,8}|1\d{10}|\d{5,8})(?!\d)(?!年)")
 _YEARLIKE = re.compile(r"^(?:19|20)\d\d(?:年)?$")
 # The unit a number question asks for: a figure in that unit is preferred ("多少件" → 3300件, not 3.6亿元).
 _UNIT_HINTS = (
@@ -129,16 +130,38 @@ def _marked_lines(ctx, relevant, finder, extend, bonus, measure_only: bool = Fal
     return [line for _, clause, span in cands[:MAX_LINES] if (line := _line(ctx, clause, span))]
 
 
+def unit_fits(unit: str, asked: str) -> bool:
+    """Whether a figure's unit answers a question asking for ``asked``: money for money (元, 万元, 亿元), a share
+    for a share (%, 百分点), 人 for 人/名/人次; 个 is said of any count; other counts must match (件 ≠ 家)."""
+    family = UNIT_FAMILIES.get(asked)
+    if family is None:
+        return unit.endswith(asked)
+    return any(unit.endswith(u) for u in family)
+
+
+UNIT_FAMILIES = {
+    "元": ("元",),
+    "%": ("%", "百分点", "‰"),
+    "人": ("人", "名", "人次"),
+    "个": ("个", "件", "家", "项", "所", "户", "次", "期", "名", "人"),
+    "家": ("家", "家次", "户"),
+}
+
+
 def number_lines(ctx, relevant) -> list[str]:
-    """The figures with units (and years) from the matching clauses, in the phrase that holds each."""
+    """The figures with units (and years) from the matching clauses, in the phrase that holds each. When the
+    question says which unit it wants ("多少件", "多少钱"), only figures in that unit are answers: a figure in
+    another unit answers another question, and none at all means the clauses do not give it."""
     hints = [ctx.unit] if ctx.unit else [unit for unit, cue in _UNIT_HINTS if re.search(cue, ctx.question)]
 
+    def finder(text: str) -> list[Span]:
+        if hints == ["号码"]:
+            return [Span(m.start(), m.end(), m.group()) for m in _PHONE.finditer(text)]
+        found = figures(text)
+        return [f for f in found if any(unit_fits(unit_of(f.text), h) for h in hints)] if hints else found
+
     def bonus(found: list[Span]) -> float:
-        if not hints:
-            return 0.0
-        units = [unit_of(f.text) for f in found]
-        # a figure in the unit asked for is preferred, one in another unit answers another question
-        return 0.3 if any(u.endswith(h) for u in units for h in hints) else -0.3
+        return 0.0
 
     def extend(text, phrs, i, sent):
         # "到2026年年底，…金额每年不低于2亿元": keep the date phrase that leads the figure's phrase.
@@ -151,7 +174,7 @@ def number_lines(ctx, relevant) -> list[str]:
             return _join(text, phrs[i - 1], phrs[i])
         return phrs[i]
 
-    return _marked_lines(ctx, relevant, figures, extend, bonus, measure_only=True)
+    return _marked_lines(ctx, relevant, finder, extend, bonus, measure_only=True)
 
 
 def when_lines(ctx, relevant) -> list[str]:

@@ -47,12 +47,16 @@ def corpus_places(index) -> dict[str, str]:
     return {stem: full for stem, (full, _) in _document_places(index).items()}
 
 
-def missing_places(index, analysis: Analysis) -> str:
-    """The full name of the first place the question names that no document names, or ""."""
+def missing_places(index, analysis: Analysis, hits=()) -> str:
+    """The full name of the first place the question names that no document is about and no clause found for
+    the question mentions, or "". "海门要贯彻的江苏省那个方案" has no 江苏省 document, but 海门's plan names it."""
     known = _document_places(index)
     for stem in analysis.places:
-        if stem not in known:
-            return _gazetteer().get(stem, stem)
+        if stem in known:
+            continue
+        if any(stem in to_simplified(h.clause.text) for h in hits):
+            continue
+        return _gazetteer().get(stem, stem)
     return ""
 
 
@@ -62,6 +66,8 @@ def narrow(index, analysis: Analysis, filters: Filters | None) -> tuple[Filters 
     if not analysis.places:
         return filters, ""
     known = _document_places(index)
+    if any(s not in known for s in analysis.places):
+        return filters, ""  # a place only mentioned in clause text (see missing_places): search everything
     sets = [known[s][1] for s in analysis.places if s in known]
     if not sets:
         return filters, ""

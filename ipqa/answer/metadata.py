@@ -97,15 +97,24 @@ def metadata_answer(index, analysis: Analysis, result: SearchResult, notes: tupl
         return overlap(terms, fold(f"{m.title} {m.short_title} {m.region} {m.issuer}").text)
 
     doc = max(docs, key=named)  # max() keeps the first of equals: the better-ranked document
-    label = FIELD_LABELS[analysis.field]
-    value = getattr(doc.meta, analysis.field, "")
+    field = analysis.field
+    value = getattr(doc.meta, field, "")
+    if not value and field.startswith("date_"):
+        # A page gives one of the two dates: the signature date (成文) of a notice is the day it was issued, and a
+        # site's publication date is the closest to when it was written. Say which one is given.
+        other = "date_written" if field == "date_published" else "date_published"
+        if getattr(doc.meta, other, ""):
+            field, value = other, getattr(doc.meta, other)
+    label = FIELD_LABELS[field]
+    if field != analysis.field:
+        label = f"{label}（文件未标明{FIELD_LABELS[analysis.field]}）"
     name = f"《{to_simplified(display_title(doc.doc_id, doc.meta.title, doc.meta.short_title))}》"
-    span = field_span(doc, analysis.field, value) if value else None
+    span = field_span(doc, field, value) if value else None
     if not value or span is None:
-        why = f"{name}没有标明{label}。"
+        why = f"{name}没有标明{FIELD_LABELS[analysis.field]}。"
         return Answer(analysis.question, "metadata", why, hits=result.hits, answered=False, notes=notes, confidence=why)
     citation = header_citation(doc, *span)
     shown = to_simplified(value)
     text = f"{name}的{label}：{shown}[1]"
-    confidence = f"把握较大：{label}取自该文件的文件信息，并已标出原文位置。"
+    confidence = f"把握较大：{FIELD_LABELS[field]}取自该文件的文件信息，并已标出原文位置。"
     return Answer(analysis.question, "metadata", text, (citation,), result.hits, True, notes, confidence)

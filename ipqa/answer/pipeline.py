@@ -154,9 +154,11 @@ def ask(
     (benchmarks/calibrate_gate.py)."""
     analysis = analyse(question, constraints.corpus_places(index))
     kind = analysis.kind
-    missing = constraints.missing_places(index, analysis)
-    if missing:
+    missing = ""
+    if any(p not in constraints.corpus_places(index) for p in analysis.places):
         result = index.search(question, k=k, filters=filters)
+        missing = constraints.missing_places(index, analysis, result.hits)
+    if missing:
         why = f"语料中没有{missing}的文件。"
         return Answer(question, kind, why, hits=result.hits, answered=False, notes=tuple(result.notes), confidence=why)
     narrowed, constrained = constraints.narrow(index, analysis, filters)
@@ -174,15 +176,18 @@ def ask(
     texts = [_match_text(index, hit) for hit in result.hits]
     terms = unglue(terms, texts) or terms
     # a question of cue words alone ("谁负责？", "有哪些措施？") names no subject: nothing can be said to answer it
-    topic = gate.topic_of(terms, CUE_WORDS | constraints.place_words(analysis))
-    absent = gate.absent_terms(topic, texts)
-    scored = [(hit, gate.coverage(topic, text, absent)) for hit, text in zip(result.hits, texts)]
+    topic = gate.weigh(index, gate.topic_of(terms, CUE_WORDS | constraints.place_words(analysis)))
+    scored = [(hit, topic.coverage(text)) for hit, text in zip(result.hits, texts)]
     best = max(s for _, s in scored)
-    log.info("ask %r: kind %s, %d hits, best topic coverage %.2f", question, kind, len(scored), best)
+    log.info("ask %r: kind %s, %d hits, best topic coverage %.2f, unknown %.2f", question, kind, len(scored), best,
+             topic.unknown_share)
     if min_relevance is None:
-        min_relevance = gate.MIN_RELEVANCE
+        min_relevance = gate.threshold(bool(constrained))
     if probe is not None:
-        probe["coverage"], probe["narrowed"] = best, bool(constrained)
+        probe.update(coverage=best, narrowed=bool(constrained), unknown=topic.unknown_share)
+    if topic.unknown_share >= gate.MAX_UNKNOWN and not probe_all(probe):
+        why = "问题的主要词语在语料中都没有出现"
+        return Answer(question, kind, NOT_FOUND, hits=result.hits, answered=False, notes=notes, confidence=why + "。")
     if best < min_relevance:
         why = "最接近的条款与问题所问的内容不符"
         return Answer(question, kind, NOT_FOUND, hits=result.hits, answered=False, notes=notes, confidence=why + "。")
@@ -191,6 +196,9 @@ def ask(
     relevant = sorted(((hit, s) for hit, s in scored if s >= cut), key=lambda pair: -pair[1])
     ctx = Context(index, normalise(question), terms, unit=analysis.unit)
     lines = compose.COMPOSERS[kind](ctx, relevant)
+    if not lines and kind == "number" and analysis.unit:
+        why = "相关条款没有给出所问的数字"
+        return Answer(question, kind, NOT_FOUND, hits=result.hits, answered=False, notes=notes, confidence=why + "。")
     if not lines and kind != "fact":  # e.g. a "number" question whose clauses hold no figure
         lines = compose.COMPOSERS["fact"](ctx, relevant)
     if not lines:
@@ -206,6 +214,11 @@ def ask(
     text, citations = renumber("\n".join(lines), ctx.citations)
     confidence = gate.confidence_line(best, len({h.clause.doc_id for h, _ in relevant}) > 1, constrained)
     return Answer(question, kind, text, citations, result.hits, True, notes, confidence)
+
+
+def probe_all(probe: dict | None) -> bool:
+    """A calibration run sees every question through to the threshold (see benchmarks/calibrate_gate.py)."""
+    return probe is not None and probe.get("all", False)
 
 
 def renumber(text: str, citations: list) -> tuple[str, tuple]:

@@ -87,6 +87,18 @@ class Lexical:
         vocab = self._bm25.vocab_dict
         return [t for t in tokens if t and t in vocab]
 
+    def idf(self, token: str) -> float | None:
+        """The Lucene idf of ``token`` over the rows (the one BM25 scores with), or None when no row holds it."""
+        row = self._bm25.vocab_dict.get(token)
+        if row is None or row >= len(self._bm25.scores["indptr"]) - 1:
+            return None
+        indptr = self._bm25.scores["indptr"]
+        df = int(indptr[row + 1] - indptr[row])
+        if df == 0:
+            return None
+        n = len(self)
+        return float(np.log1p((n - df + 0.5) / (df + 0.5)))
+
     def scores(self, tokens: list[str], weighted: Sequence[tuple[str, float]] = ()) -> np.ndarray:
         """BM25 score of every row for the query tokens (repeated query tokens count again, as in rank_bm25), plus
         ``w · BM25(t)`` for each ``(t, w)`` in ``weighted`` (down-weighted query expansion, see ipqa.retrieval.expansion)."""
