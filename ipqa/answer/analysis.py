@@ -66,17 +66,25 @@ _METADATA_CUES = (
     (
         "issuer",
         re.compile(
-            r"(哪个|什么|哪家|谁)(单位|部门|机关|机构)?(发布|印发|制定|出台|发的|下发)|发布机关|发文机关|发文单位|印发单位"
+            r"(哪个|什么|哪家|谁)(单位|部门|机关|机构)?(发布|印发|制定|出台|发的|下发|发出)|发布机关|发文机关|发文单位|印发单位"
+            r"|(哪个|哪家|什么)(单位|部门|机关|机构)的章|盖的章"
         ),
     ),
+    ("date_written", re.compile(r"成文日期|成文时间|落款|签发日期|(哪天|哪一天|什么时候|何时)(写成|写好|成文|签发)")),
     (
         "date_published",
         re.compile(
-            r"(什么时候|哪天|哪一天|何时|哪年|几月)(发布|公布|印发|出台|发的|下发)|发布日期|发布时间|印发日期|印发时间"
+            r"(什么时候|哪天|哪一天|何时|哪年|几月|什么时间)(发布|公布|印发|出台|发的|下发|挂出|发出|贴出|登出)"
+            r"|发布日期|发布时间|印发日期|印发时间"
         ),
     ),
-    ("date_written", re.compile(r"成文日期|成文时间|落款日期|签发日期")),
-    ("validity", re.compile(r"还有效|是否有效|有效性|失效|废止了")),
+    # the document is the subject: "这个方案还有效吗", not "还有效的发明专利"
+    (
+        "validity",
+        re.compile(
+            r"有效性|(文件|规划|方案|计划|通知|意见|办法|条例|规定)(现在)?(还|是否|是不是|已经)?(有效|失效|废止)"
+        ),
+    ),
 )
 _KIND_CUES = (
     (
@@ -116,6 +124,7 @@ _UNIT_CUES = (
     ("%", r"百分之|比例|占比|增长率|增幅|百分比"),
 )
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:年|$|[—\-–到至])")
+_RANGE = re.compile(r"((?:19|20)\d\d)\s*(?:年)?\s*[—\-–~～至到]+\s*((?:19|20)\d\d)")
 _PERIODS = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
 
 
@@ -169,6 +178,19 @@ def find_places(question: str, corpus_places: dict[str, str] | None = None) -> t
                 taken.append((m.start(), m.end()))
                 found.append(stem)
     return tuple(dict.fromkeys(found))
+
+
+def years_in(text: str) -> set[int]:
+    """The years a text names: 2024年, ranges 2024—2026 (every year between), and 十三五/十四五/十五五 periods."""
+    years = {int(m.group(1)) for m in _YEAR.finditer(text)}
+    for m in _RANGE.finditer(text):
+        a, b = int(m.group(1)), int(m.group(2))
+        if a <= b <= a + 15:
+            years.update(range(a, b + 1))
+    for name, (a, b) in _PERIODS.items():
+        if name in text:
+            years.update(range(a, b + 1))
+    return years
 
 
 def find_years(question: str) -> tuple[int, ...]:

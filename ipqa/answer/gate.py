@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from ipqa.answer.analysis import years_in
 from ipqa.answer.spans import fold, term_score
 from ipqa.retrieval.expansion import load_thesaurus
 
@@ -30,6 +31,7 @@ from ipqa.retrieval.expansion import load_thesaurus
 # module docstring and the figures in the README.
 MIN_OPEN = 0.60  # the idf-weighted share of the known topic words the best clause must hold
 MIN_NARROWED = 0.45  # the same, when the question named a place and the search ran over that place's documents
+UNKNOWN_WEIGHT = 1.0  # an unknown word weighs as the rarest known word (never present; open searches only)
 MAX_UNKNOWN = 0.5  # refuse when at least this share of the topic words occurs nowhere in the corpus
 RELATED = 0.6  # a thesaurus relative counts at this share of the word itself
 RELATIVE = 0.75  # hits within this fraction of the best hit's coverage take part in the answer
@@ -77,8 +79,20 @@ def topic_of(terms: list[str], frame_words: frozenset[str]) -> list[str]:
 # Words that make a question an intellectual-property question. A clause answering one must hold one of its IP
 # words (or a thesaurus relative): "北京市的专利资助标准" is not answered by a village-committee rule on
 # 补助标准, however much of the rest it shares.
-_IP_STEMS = ("知识产权", "专利", "商标", "版权", "著作权", "地理标志", "品种权", "植物新品种", "商业秘密", "集成电路布图",
-             "贯标", "知产")
+_IP_STEMS = (
+    "知识产权",
+    "专利",
+    "商标",
+    "版权",
+    "著作权",
+    "地理标志",
+    "品种权",
+    "植物新品种",
+    "商业秘密",
+    "集成电路布图",
+    "贯标",
+    "知产",
+)
 
 
 @lru_cache(maxsize=1)
@@ -100,31 +114,56 @@ class Topic:
     weights: dict[str, float]
     unknown_share: float
     anchors: tuple[str, ...] = ()
+    unknown_weight: float = 0.0
+    years: frozenset[int] = (
+        frozenset()
+    )  # years the question names: a clause answering it must concern one  # the summed weight of the words the corpus does not hold (never present)
 
     def coverage(self, folded: str) -> float:
         """Idf-weighted share of the known topic words present in a folded text; 0 for a text that holds none
         of the question's IP words."""
-        total = sum(self.weights.values())
+        total = sum(self.weights.values()) + self.unknown_weight
         if not total:
             return 0.0
         if self.anchors and max(ip_presence(t, folded) for t in self.anchors) < 0.5:
             return 0.0
+        if self.years and not self.years & years_in(folded):
+            return 0.0  # "泰安市到2030年…": a plan to 2025 does not say
         return sum(w * presence(t, folded) for t, w in self.weights.items()) / total
 
 
-def weigh(index, topic: list[str]) -> Topic:
-    """Split the topic into words the corpus holds (weighted by idf) and words it does not."""
+def weigh(index, topic: list[str], narrowed: bool = False, years: tuple[int, ...] = ()) -> Topic:
+    """Split the topic into words the corpus holds (weighted by idf) and words it does not. The words it does not
+    hold count against the coverage only when the search ran over the whole corpus: there such a word may be the
+    very subject ("垃圾分类"); within one place's IP documents it is everyday wording for what they say."""
     if not topic:
         return Topic({}, 1.0)
-    lexical = getattr(index.retrievers.get("bm25"), "lexical", None)
+    # without a BM25 retriever (no corpus statistics) every word counts once
+    lexical = getattr(getattr(index, "retrievers", {}).get("bm25"), "lexical", None)
     weights, unknown = {}, 0
     for term in topic:
-        idf = lexical.idf(term) if lexical is not None else 1.0
+        idf = _idf(lexical, term) if lexical is not None else 1.0
         if idf is None:
             unknown += 1
         else:
             weights[term] = idf * (2.0 if term.isdigit() and len(term) == 4 else 1.0)  # a year pins what is asked
-    return Topic(weights, unknown / len(topic), tuple(t for t in topic if is_ip_word(t)))
+    # a word no clause holds is rarer than any the corpus has: it weighs like the rarest known word, discounted
+    # because everyday wording ("更狠", "快车道") is exactly what the documents never use
+    rarest = max(weights.values(), default=1.0)
+    anchors = tuple(t for t in topic if is_ip_word(t))
+    unknown_weight = 0.0 if narrowed else UNKNOWN_WEIGHT * rarest * unknown
+    return Topic(weights, unknown / len(topic), anchors, unknown_weight, frozenset(years))
+
+
+def _idf(lexical, term: str) -> float | None:
+    """The term's idf; a compound the corpus never writes whole ("银行贷款") takes the mean idf of its character
+    bigrams when most of them occur (the index holds bigrams: 银行, 贷款), else None (an unknown word)."""
+    idf = lexical.idf(term)
+    if idf is not None or len(term) < 3:
+        return idf
+    grams = [lexical.idf(term[i : i + 2]) for i in range(len(term) - 1)]
+    known = [g for g in grams if g is not None]
+    return sum(known) / len(known) if len(known) * 2 > len(grams) else None
 
 
 def threshold(narrowed: bool) -> float:

@@ -176,11 +176,19 @@ def ask(
     texts = [_match_text(index, hit) for hit in result.hits]
     terms = unglue(terms, texts) or terms
     # a question of cue words alone ("谁负责？", "有哪些措施？") names no subject: nothing can be said to answer it
-    topic = gate.weigh(index, gate.topic_of(terms, CUE_WORDS | constraints.place_words(analysis)))
+    topic = gate.weigh(
+        index, gate.topic_of(terms, CUE_WORDS | constraints.place_words(analysis)), bool(constrained), analysis.years
+    )
     scored = [(hit, topic.coverage(text)) for hit, text in zip(result.hits, texts)]
     best = max(s for _, s in scored)
-    log.info("ask %r: kind %s, %d hits, best topic coverage %.2f, unknown %.2f", question, kind, len(scored), best,
-             topic.unknown_share)
+    log.info(
+        "ask %r: kind %s, %d hits, best topic coverage %.2f, unknown %.2f",
+        question,
+        kind,
+        len(scored),
+        best,
+        topic.unknown_share,
+    )
     if min_relevance is None:
         min_relevance = gate.threshold(bool(constrained))
     if probe is not None:

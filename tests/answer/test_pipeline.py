@@ -53,7 +53,10 @@ def test_question_kind(question, kind):
 
 
 class SeedIndex:
-    """The part of ``Index`` that ``ask`` uses, over seed clauses cut from the real files by hand."""
+    """The part of ``Index`` that ``ask`` uses, over seed clauses cut from the real files by hand. It has no
+    retrievers, so the gate weighs every word alike (no corpus statistics)."""
+
+    retrievers: dict = {}
 
     def __init__(self, hits: list[Hit], notes: tuple[str, ...] = ()):
         self.hits, self.notes = hits, notes
@@ -422,3 +425,42 @@ def test_metadata_questions_are_answered_from_the_fields_with_a_verifiable_heade
 def test_every_answer_says_how_sure_it_is(seed_index):
     for q in ("谁负责知识产权质押融资？", "如何申请离婚？"):
         assert ask(seed_index, q).confidence
+
+
+def test_a_year_no_candidate_concerns_is_refused(seed_index):
+    answer = ask(seed_index, "泰安市到2030年有效发明专利要达到多少件？")
+    assert not answer.answered
+    assert ask(seed_index, "泰安市到2025年有效发明专利要达到多少件？").answered
+
+
+def test_a_question_whose_topic_the_corpus_never_uses_is_refused_with_that_reason(seed_index):
+    answer = ask(seed_index, "足球比赛几点开始？")
+    assert not answer.answered and "没有出现" in answer.confidence
+
+
+def test_a_place_only_mentioned_in_a_clause_is_searched_not_refused(seed_index):
+    answer = ask(seed_index, "海门要贯彻的江苏省专利转化专项计划是哪几年的？")
+    assert "语料中没有江苏省" not in answer.text
+
+
+def test_a_figure_in_another_unit_is_not_an_answer(seed_index):
+    # the 邹城 plan funds the work but names no sum: a money question gets no stretched figure
+    answer = ask(seed_index, "邹城设的知识产权强县专项资金一年有多少钱？")
+    assert not answer.answered and "数字" in answer.confidence
+
+
+def test_validity_is_asked_of_a_document_not_of_a_patent():
+    from ipqa.answer.analysis import analyse
+
+    assert analyse("这个方案现在还有效吗？").field == "validity"
+    assert analyse("到2020年年末海门有效的发明专利有多少件？").field == ""
+    assert analyse("邹城强县方案是哪天写成的？").field == "date_written"
+    assert analyse("泰安这份规划落款是哪天？").field == "date_written"
+
+
+def test_compound_words_take_the_idf_of_their_bigrams(seed_index):
+    from ipqa.answer.gate import _idf
+
+    lexical = seed_index.retrievers["bm25"].lexical
+    assert lexical.idf("银行贷款") is None and _idf(lexical, "银行贷款") is not None
+    assert _idf(lexical, "红烧肉") is None
