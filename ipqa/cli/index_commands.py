@@ -196,7 +196,17 @@ def eval_command(qa_file, index_dir, out, k, as_json, peer, no_answers):
 
 def _print_figures(figures: dict) -> None:
     names = list(figures)
-    keys = ["hit@1", "hit@5", "hit@10", "mrr@10", "quote_recall@10", "answer_accuracy"]
+    keys = [
+        "hit@1",
+        "hit@5",
+        "hit@10",
+        "mrr@10",
+        "quote_recall@10",
+        "answer_accuracy",
+        "answerable_refused",
+        "unanswerable_answered",
+        "correct_refusals",
+    ]
     groups = ["overall"] + sorted(figures[names[0]]["by_type"])
     click.echo(f"{'':24}" + "".join(f"{n:>14}" for n in names))
     for group in groups:

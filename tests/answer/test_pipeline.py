@@ -56,9 +56,8 @@ class SeedIndex:
     """The part of ``Index`` that ``ask`` uses, over seed clauses cut from the real files by hand. It has no
     retrievers, so the gate weighs every word alike (no corpus statistics)."""
 
-    retrievers: dict = {}
-
     def __init__(self, hits: list[Hit], notes: tuple[str, ...] = ()):
+        self.retrievers: dict = {}
         self.hits, self.notes = hits, notes
         self.documents = {h.clause.doc_id: DOCS[h.clause.doc_id] for h in hits}
 

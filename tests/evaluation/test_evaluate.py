@@ -182,3 +182,28 @@ def test_eval_of_a_question_with_a_lone_surrogate_writes_its_run_file(seed_index
     assert json.loads(result.output)["ipqa"]["overall"]["questions"] == 1
     line = json.loads(out.read_text(encoding="utf-8"))
     assert line["question"] == row["question"] and line["hits"] and line["citations"]
+
+
+def test_refusals_are_reported_and_marked_in_the_run_file(seed_index_dir, tmp_path):
+    qa = tmp_path / "qa.jsonl"
+    rows = [
+        {"id": "a", "question": "谁负责知识产权质押融资？", "relevant": ["深化知识产权质押融资,加强与金融机构合作"],
+         "answer_contains": ["省市场监管局"]},
+        {"id": "u1", "question": "北京市的专利资助标准是多少？", "relevant": [], "answerable": False},
+        {"id": "u2", "question": "怎么做红烧肉？", "relevant": [], "answerable": False},
+    ]
+    qa.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "run.jsonl"
+    figures = evaluate(Index.load(seed_index_dir), read_questions(qa), out=out)["overall"]
+    assert figures["answerable_refused"] == 0.0 and figures["unanswerable_answered"] == 0.0
+    assert figures["correct_refusals"] == 1.0 and figures["answer_accuracy"] == 1.0
+    assert figures["hit@5"] == 1.0 and figures["questions"] == 3  # retrieval: the answerable question only
+    lines = {r["id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert lines["u1"]["refused"] is True and lines["a"]["refused"] is False and lines["u1"]["confidence"]
+
+
+def test_an_unanswerable_flag_must_be_a_boolean(tmp_path):
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text('{"id": "x", "question": "q", "relevant": [], "answerable": "no"}\n', encoding="utf-8")
+    with pytest.raises(QAFileError, match="answerable"):
+        read_questions(qa)
