@@ -21,6 +21,13 @@ _DUTY = re.compile(r"负责|牵头|主管|承担|归口|设在|职责|组织实�
 _DEADLINE = re.compile(r"到|前|底|末|截至|截止|之日起|内")
 _DATE_LEAD = re.compile(r"^(?:到|至|截至|截止|在|于)?(?:19|20)\d\d年")
 _TRIM = "，,；;：:、"
+# Units named in running text rather than in a （…负责） note: "由市市场监管局、市公安局、市文化和旅游局等部门查处",
+# or a statute's "县级以上工商行政管理部门": a sentence naming them answers a who question in its own words.
+_UNIT = r"[\u4e00-\u9fff]{1,14}?(?:监管局|管理局|局|厅|委员会|委|办公室|法院|检察院|中心|海关|公安机关|机关)"
+_UNIT_LIST = re.compile(
+    rf"{_UNIT}(?:[、和及与]{_UNIT})+(?:等(?:有关)?(?:部门|单位|机构))?"
+    r"|[\u4e00-\u9fff]{2,12}(?:行政管理部门|行政部门|主管部门|执法部门)"
+)
 _PHONE = re.compile(r"(?<!\d)(?:\d{3,4}-\d{7,8}|1\d{10}|\d{5,8})(?!\d)(?!年)")
 _YEARLIKE = re.compile(r"^(?:19|20)\d\d(?:年)?$")
 # The unit a number question asks for: a figure in that unit is preferred ("多少件" → 3300件, not 3.6亿元).
@@ -255,7 +262,11 @@ def who_lines(ctx, relevant) -> list[str]:
             if n is not None:
                 named.setdefault(clause.doc_id, {}).setdefault(clause.departments, []).append(n)
             continue
-        duties = [s for s in rank_spans(sentences(clause.text, blocked), ctx.terms) if _DUTY.search(fold(s.text).text)]
+        duties = [
+            s
+            for s in rank_spans(sentences(clause.text, blocked), ctx.terms)
+            if _DUTY.search(fold(s.text).text) or _UNIT_LIST.search(fold(s.text).text)
+        ]
         if duties and duties[0].score >= 0.5 and (line := _line(ctx, clause, duties[0])):
             duty.append(line)
             duty_docs.add(clause.doc_id)

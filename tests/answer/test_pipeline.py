@@ -463,3 +463,8 @@ def test_compound_words_take_the_idf_of_their_bigrams(seed_index):
     lexical = seed_index.retrievers["bm25"].lexical
     assert lexical.idf("银行贷款") is None and _idf(lexical, "银行贷款") is not None
     assert _idf(lexical, "红烧肉") is None
+
+
+def test_who_takes_units_from_a_list_in_the_text(seed_index):
+    answer = ask(seed_index, "商标侵权案件由哪些部门查处？")
+    assert answer.answered and "市市场监管局、市公安局" in answer.text and "均未明确" not in answer.text
