@@ -22,6 +22,14 @@ if ! "$venv/bin/python" -c "import torch" 2>/dev/null; then
   fi
 fi
 
+fetch_model() {
+  # The embedding model, once, into models/ (found there by name; never fetched at run time). HF_ENDPOINT picks a
+  # mirror; IPQA_FETCH_MODEL=0 skips it. Where no hub is reachable this prints one line and ipqa runs keyword-only.
+  if [ "${IPQA_FETCH_MODEL:-1}" != "0" ]; then
+    "$venv/bin/ipqa" fetch-model || echo "ipqa setup: model fetch failed; keyword search only" >&2
+  fi
+}
+
 if [ "${1:-}" = "--test" ]; then
   echo "ipqa setup: installing ipqa with test tools…" >&2
   "${pip[@]}" install -q -e ".[test]"
@@ -30,3 +38,4 @@ else
   echo "ipqa setup: installing ipqa…" >&2
   "${pip[@]}" install -q -e .
 fi
+fetch_model

@@ -16,9 +16,7 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-# Files that make a directory loadable: a sentence-transformers model (modules.json) or a plain HF model
-# (config.json, which sentence-transformers wraps with mean pooling).
-_MODEL_MARKERS = ("modules.json", "config.json")
+from ipqa.retrieval.models import fetched_model_dir, is_model_dir
 
 
 class EncoderUnavailable(Exception):
@@ -37,7 +35,8 @@ def _cache_dir() -> str:
 
 
 def resolve_model_dir(name_or_path: str) -> Path:
-    """The local directory holding ``name_or_path``: the directory itself, or its snapshot in the HF cache.
+    """The local directory holding ``name_or_path``: the directory itself, its fetched copy under ``models/``
+    (ipqa.retrieval.models), or its snapshot in the HF cache.
 
     Never makes a network call. Raises :class:`EncoderUnavailable` with an actionable message.
     """
@@ -48,7 +47,7 @@ def resolve_model_dir(name_or_path: str) -> Path:
     if path.exists():
         if not path.is_dir():
             raise EncoderUnavailable(f"model path {str(path)!r} is a file; pass the model's directory instead")
-        if not any((path / marker).is_file() for marker in _MODEL_MARKERS):
+        if not is_model_dir(path):
             raise EncoderUnavailable(
                 f"{str(path)!r} is not a sentence-transformers or Hugging Face model directory (it has neither "
                 f"modules.json nor config.json); pass the folder that contains the downloaded model"
@@ -56,6 +55,9 @@ def resolve_model_dir(name_or_path: str) -> Path:
         return path
     if _looks_like_path(name):
         raise EncoderUnavailable(f"model directory {str(path)!r} does not exist")
+    fetched = fetched_model_dir(name)
+    if fetched is not None:
+        return fetched
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError
 
@@ -69,9 +71,9 @@ def resolve_model_dir(name_or_path: str) -> Path:
     except (LocalEntryNotFoundError, OSError):  # not cached (or the cache is unreadable)
         raise EncoderUnavailable(
             f"model {name!r} is not available offline: not a local directory and not in the Hugging Face cache "
-            f"({_cache_dir()}). Download it on a connected machine (e.g. `hf download {name} --local-dir "
-            f"models/{name.rsplit('/', 1)[-1]}`), copy the folder here and pass its directory with --model / "
-            f"IPQA_MODEL"
+            f"({_cache_dir()}) nor under models/. Fetch it with `ipqa fetch-model {name}` where a hub or mirror is "
+            f"reachable (HF_ENDPOINT), or download it on a connected machine into models/{name.rsplit('/', 1)[-1]} "
+            f"and copy that folder here"
         ) from None
 
 

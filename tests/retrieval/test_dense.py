@@ -69,7 +69,7 @@ def test_missing_hub_model_fails_fast_with_an_actionable_message(tmp_path, monke
     seconds, message = out.stdout.split("\n", 1)
     assert float(seconds) < 5 and time.monotonic() - started < 30
     assert "'BAAI/bge-small-zh-v1.5' is not available offline" in message
-    assert "Hugging Face cache" in message and "--model / IPQA_MODEL" in message
+    assert "Hugging Face cache" in message and "ipqa fetch-model" in message and "models/" in message
 
 
 def test_missing_hub_model_in_process_is_fast():
