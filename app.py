@@ -19,7 +19,7 @@ from functools import partial
 import streamlit as st
 
 from app_pages import ask, corpus, document
-from app_pages.common import Config, ensure_index, go, keep_filters
+from app_pages.common import Config, ensure_index, go, keep_filters, start_embedding
 from ipqa.views import html, labels
 from ipqa.views.labels import Script
 
@@ -49,6 +49,7 @@ def main() -> None:
     st.html(html.STYLE)
     config = Config.from_env()
     loaded = ensure_index(config)
+    start_embedding(config)  # missing clause vectors are computed in the background; BM25 serves meanwhile
     keep_filters()  # keep filters set while a document is open
     script = show_sidebar()
     name = view(st.query_params)

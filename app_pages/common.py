@@ -74,7 +74,8 @@ def build(config: Config, corpus: list[Path], reason: str) -> None:
         bar.progress(min(done / total, 1.0) if total else 0.0, text=labels.build_step(stage, done, total))
 
     try:
-        report = build_index(corpus, config.index_dir, settings, progress=progress)
+        # keyword search serves at once; the clause vectors follow in the background (start_embedding)
+        report = build_index(corpus, config.index_dir, settings, progress=progress, embed=False)
     except Exception as exc:  # the app's edge: a sentence for the person, the traceback for the log
         log.exception("index build failed")
         st.error(f"建立索引失败：{md_escape(str(exc))}")
@@ -113,6 +114,38 @@ def ensure_index(config: Config) -> html.Loaded:
         st.stop()
 
 
+@st.cache_resource(show_spinner=False)
+def _embedding(index_dir: str) -> dict:
+    """One background thread per index folder and process computing the clause vectors the index waits for
+    (ipqa.index.embed, checkpointed: a restart resumes). Its progress is read by the banner; when it finishes,
+    the manifest changes and the next page load picks up the hybrid index."""
+    from ipqa.index.embed import embed_pending
+
+    state: dict = {"done": 0, "total": 0, "error": ""}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        state.update(done=done, total=total)
+
+    def run() -> None:
+        try:
+            embed_pending(Path(index_dir), progress=progress, wait=None)
+        except Exception as exc:  # a background failure goes to the log; keyword search keeps serving
+            log.exception("computing the clause vectors failed")
+            state["error"] = str(exc)
+
+    threading.Thread(target=run, name="ipqa-embed", daemon=True).start()
+    return state
+
+
+def start_embedding(config: Config) -> dict | None:
+    """Start (once) the background computation of missing clause vectors; its progress, or None if none."""
+    from ipqa.index.embed import needs_vectors
+
+    if not needs_vectors(config.index_dir):
+        return None
+    return _embedding(str(config.index_dir))
+
+
 def go(**params: str) -> None:
     """Switch view by replacing the address's query parameters (so every view is shareable)."""
     st.query_params.clear()
@@ -121,7 +154,9 @@ def go(**params: str) -> None:
 
 def show_banner(index) -> None:
     if index.dense_status:
-        st.warning(labels.dense_banner(index.dense_status), icon="⚠️")
+        embedding = _embedding(str(index.folder)) if "being computed" in index.dense_status else None
+        progress = (embedding["done"], embedding["total"]) if embedding else None
+        st.warning(labels.dense_banner(index.dense_status, progress), icon="⚠️")
 
 
 def keep_filters() -> None:

@@ -36,10 +36,18 @@ def _bar(label: str):
     "--model",
     default=None,
     envvar="IPQA_MODEL",
-    help='Embedding model: hub name in the local cache or a local directory; "" turns semantic search off.',
+    help='Embedding model: hub name (fetched into models/ or in the local cache) or a local directory; "" turns '
+    "semantic search off.",
 )
-def build(dirs, index_dir, model):
-    """Index the documents under DIRS (default: corpus/) into the index folder, reusing unchanged clauses."""
+@click.option(
+    "--no-embed",
+    is_flag=True,
+    help="Swap the keyword index in and stop; compute the clause vectors later with `ipqa embed`.",
+)
+def build(dirs, index_dir, model, no_embed):
+    """Index the documents under DIRS (default: corpus/) into the index folder, reusing unchanged clauses.
+    Keyword search serves as soon as the index is swapped in; missing clause vectors are computed after that,
+    in checkpointed chunks (an interrupted run is resumed by `ipqa embed`)."""
     from pathlib import Path
 
     from ipqa.index.searcher import build_index
@@ -54,7 +62,7 @@ def build(dirs, index_dir, model):
     settings = Settings() if model is None else Settings(model=model)
     progress = _bar("build")
     try:
-        report = build_index(roots, Path(index_dir), settings, progress=progress)
+        report = build_index(roots, Path(index_dir), settings, progress=progress, embed=not no_embed)
     except BuildLocked as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -105,6 +113,30 @@ def search(query, index_dir, k, region, level, issuer, doc_type, year_from, year
         click.echo(f"{n}. 《{title}》{' › '.join(hit['path'])}  [{hit['score']:.4f}; {why}]")
         click.echo(f"   {hit['clause_id']}  chars {hit['start']}-{hit['end']}")
         click.echo("   " + " ".join(hit["text"].split())[:200])
+
+
+@main.command()
+@index_option
+def embed(index_dir):
+    """Compute the clause vectors an index is still waiting for (resuming where an interrupted run stopped);
+    search turns hybrid when they are complete."""
+    from pathlib import Path
+
+    from ipqa.index.embed import embed_pending
+    from ipqa.index.lock import BuildLocked
+    from ipqa.index.store import IndexLoadError
+
+    progress = _bar("embed")
+    try:
+        report = embed_pending(Path(index_dir), progress=progress, wait=None)
+    except (IndexLoadError, BuildLocked) as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        progress.finish()
+    if report.status.on:
+        click.echo(f"semantic search on: {report.encoded} clauses encoded now, {report.reused} reused.")
+    else:
+        click.echo(f"semantic search off: {report.status.reason}")
 
 
 @main.command()

@@ -141,17 +141,36 @@ def build_index(
     settings: Settings,
     progress: Progress | None = None,
     wait: float | None = 0.0,
+    embed: bool = True,
 ) -> BuildReport:
     """Index every readable file under ``roots`` into ``index_dir``; the old index stays until the new one is
     complete. Unchanged documents and clauses reuse their rows, tokens and embeddings from the existing index.
-    One build at a time per folder: raises ipqa.index.lock.BuildLocked when another build holds it."""
+    One build at a time per folder: raises ipqa.index.lock.BuildLocked when another build holds it.
+
+    The new index serves BM25 as soon as it is swapped in. Clause vectors still missing are computed after
+    that, in checkpointed chunks (ipqa.index.embed), unless ``embed`` is False (the app does it in the
+    background; ``ipqa embed`` resumes an interrupted run)."""
     from ipqa.index.lock import build_lock
 
     with build_lock(Path(index_dir), wait=wait):  # wait: seconds (None: as long as it takes)
         if not Path(index_dir).exists():
             store.recover(Path(index_dir))
         store.remove_leftovers(Path(index_dir))  # safe: holding the lock, no other build is writing
-        return _build(roots, index_dir, settings, progress)
+        report = _build(roots, index_dir, settings, progress)
+    if embed and "dense" in report.retrievers and _pending(report.retrievers["dense"]):
+        from ipqa.index.embed import embed_pending
+
+        done = embed_pending(Path(index_dir), progress, wait=wait)
+        report.encoded, report.reused_embeddings = done.encoded, done.reused
+        report.retrievers["dense"] = done.status
+        report.dense_status = off_reasons(report.retrievers)
+    return report
+
+
+def _pending(status: RetrieverStatus) -> bool:
+    from ipqa.retrieval.dense import is_pending
+
+    return is_pending(status)
 
 
 def _build(roots: Sequence[Path], index_dir: Path, settings: Settings, progress: Progress | None) -> BuildReport:
@@ -196,7 +215,7 @@ def _build(roots: Sequence[Path], index_dir: Path, settings: Settings, progress:
     table = _token_table(rows)
     if progress:
         progress("tokenize", len(rows.keys), len(rows.keys))
-    built = _build_retrievers(rows, table, settings, old, progress)
+    built = _build_retrievers(rows, table, settings, old, progress, index_dir)
 
     tmp = store.temp_sibling(index_dir)
     try:
@@ -240,10 +259,18 @@ def _token_table(rows: _Rows) -> tuple[list[str], np.ndarray, np.ndarray]:
     return vocab, ids, offsets
 
 
-def _build_retrievers(rows: _Rows, table, settings: Settings, old: Previous | None, progress: Progress | None):
+def _build_retrievers(rows: _Rows, table, settings: Settings, old: Previous | None, progress, index_dir: Path):
     """name → (the retriever or None, its status), for every retriever the settings name, in fusion order."""
     vocab, ids, offsets = table
-    data = BuildRows(keys=rows.keys, text_of=rows.text_of, vocab=vocab, ids=ids, offsets=offsets, progress=progress)
+    data = BuildRows(
+        keys=rows.keys,
+        text_of=rows.text_of,
+        vocab=vocab,
+        ids=ids,
+        offsets=offsets,
+        progress=progress,
+        index_dir=index_dir,
+    )
     previous = old.retrievers if old else None
     return {cls.name: cls.build(data, settings, previous) for cls in retriever_classes(settings.retrievers)}
 

@@ -112,7 +112,14 @@ class Manifest:
 
 
 def write_manifest(folder: Path, manifest: Manifest) -> None:
-    (Path(folder) / MANIFEST).write_text(dumps(manifest.to_dict(), indent=1), encoding="utf-8")
+    """Write the manifest whole or not at all (a temporary file renamed over it): a reader never sees half of it,
+    which matters when the vectors of a serving index are completed in place (ipqa.index.embed)."""
+    import os
+
+    path = Path(folder) / MANIFEST
+    tmp = path.with_name(f".{MANIFEST}.{os.getpid()}.tmp")
+    tmp.write_text(dumps(manifest.to_dict(), indent=1), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def read_manifest(folder: Path, verify: bool = True) -> Manifest:

@@ -62,6 +62,7 @@ class BuildRows:
     ids: np.ndarray
     offsets: np.ndarray
     progress: Progress | None = None
+    index_dir: Path | None = None  # where the index will live: a retriever may keep checkpoints beside it
 
 
 @dataclass

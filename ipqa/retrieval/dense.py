@@ -17,6 +17,7 @@ import numpy as np
 from ipqa.retrieval.base import BuildRows, OldIndex, Query, RetrieverStatus
 from ipqa.retrieval.encoder import EncoderUnavailable, load_encoder
 from ipqa.retrieval.faiss_index import DenseIndex
+from ipqa.retrieval.vector_cache import CHUNK, VectorCache, cache_dir
 from ipqa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -40,8 +41,14 @@ class DenseRetriever:
     def build(
         cls, rows: BuildRows, settings: Settings, old: OldIndex | None
     ) -> tuple[DenseRetriever | None, RetrieverStatus]:
-        def off(reason: str) -> tuple[None, RetrieverStatus]:
-            return None, RetrieverStatus(cls.name, on=False, reason=reason, details={"model": settings.model})
+        """The faiss index when every row has a vector already (from the old index or the checkpoints beside
+        the index), else a "pending" status saying how many are done: the build does not wait for encoding,
+        which :func:`complete` does afterwards (``ipqa embed``, or the app in the background)."""
+
+        def off(reason: str, **details) -> tuple[None, RetrieverStatus]:
+            return None, RetrieverStatus(
+                cls.name, on=False, reason=reason, details={"model": settings.model, **details}
+            )
 
         if not settings.model.strip():
             return off("disabled by setting")
@@ -50,28 +57,23 @@ class DenseRetriever:
         except EncoderUnavailable as exc:
             log.info("semantic search off: %s", exc)  # the caller shows the status
             return off(str(exc))
-        previous = _old_vectors(old, settings.model, encoder.dim)
-        keys = rows.keys
-        vectors = np.zeros((len(keys), encoder.dim), dtype=np.float32)
-        todo = []
-        for i, key in enumerate(keys):
-            if key in previous:
-                vectors[i] = previous[key]
-            else:
-                todo.append(i)
-        step = max(settings.encode_batch_size * 8, 1)
-        for done in range(0, len(todo), step):
-            part = todo[done : done + step]
-            vectors[part] = encoder.encode_passages(
-                [rows.text_of(i) for i in part], batch_size=settings.encode_batch_size
-            )
-            if rows.progress:
-                rows.progress("encode", min(done + step, len(todo)), len(todo))
-        if not len(vectors):
+        if not len(rows.keys):
             return off("no clauses to embed")
-        retriever = cls(
-            DenseIndex.build(vectors, settings.exact_search_limit), settings, len(todo), len(keys) - len(todo)
-        )
+        known = _old_vectors(old, settings.model, encoder.dim)
+        cache = VectorCache(cache_dir(rows.index_dir, settings.model)) if rows.index_dir is not None else None
+        cached = cache.load(encoder.dim) if cache is not None else {}
+        known.update(cached)
+        done = sum(key in known for key in rows.keys)
+        if done < len(rows.keys):
+            if cache is not None:
+                # the old index goes with the swap: keep its vectors where the completion step will look
+                carried = [k for k in dict.fromkeys(rows.keys) if k in known and k not in cached]
+                for start in range(0, len(carried), CHUNK * 16):
+                    part = carried[start : start + CHUNK * 16]
+                    cache.add(part, np.stack([known[k] for k in part]))
+            return off(pending_reason(done, len(rows.keys)), state=PENDING, done=done, total=len(rows.keys))
+        vectors = np.stack([known[key] for key in rows.keys]).astype(np.float32)
+        retriever = cls(DenseIndex.build(vectors, settings.exact_search_limit), settings, 0, len(rows.keys))
         retriever._encoder = encoder
         return retriever, retriever.status()
 
@@ -109,6 +111,45 @@ class DenseRetriever:
 
     def vectors(self) -> np.ndarray:
         return self.index.vectors()
+
+
+PENDING = "pending"
+
+
+def pending_reason(done: int, total: int) -> str:
+    return (
+        f"clause vectors are being computed ({done:,} of {total:,} done); `ipqa embed` resumes the work and "
+        "search turns hybrid when it is complete"
+    )
+
+
+def is_pending(status: RetrieverStatus) -> bool:
+    return not status.on and status.details.get("state") == PENDING
+
+
+def complete(index_dir: Path, keys: list[bytes], text_of, settings: Settings, progress=None):
+    """Encode the rows that have no vector yet, one checkpointed chunk at a time (ipqa.retrieval.vector_cache),
+    and return (the finished retriever, the number of rows encoded now). A kill loses at most one chunk; the
+    vectors of the index being completed are reused when the same model made them."""
+    encoder = load_encoder(settings.model)  # EncoderUnavailable goes to the caller
+    cache = VectorCache(cache_dir(index_dir, settings.model))
+    known = cache.load(encoder.dim)
+    todo = [i for i, key in enumerate(keys) if key not in known]
+    for start in range(0, len(todo), CHUNK):
+        part = todo[start : start + CHUNK]
+        vectors = encoder.encode_passages([text_of(i) for i in part], batch_size=settings.encode_batch_size)
+        cache.add([keys[i] for i in part], vectors)
+        known.update(zip((keys[i] for i in part), vectors))
+        if progress:
+            progress("encode", min(start + CHUNK, len(todo)), len(todo))
+    if not keys:
+        return None, 0
+    vectors = np.stack([known[key] for key in keys]).astype(np.float32)
+    retriever = DenseRetriever(
+        DenseIndex.build(vectors, settings.exact_search_limit), settings, len(todo), len(keys) - len(todo)
+    )
+    retriever._encoder = encoder
+    return retriever, len(todo)
 
 
 def _old_vectors(old: OldIndex | None, model: str, dim: int) -> dict[bytes, np.ndarray]:

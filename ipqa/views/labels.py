@@ -192,8 +192,12 @@ def why_matched(hit: Hit) -> str:
     return " · ".join(parts)
 
 
-def dense_banner(status: str) -> str:
-    """The banner shown while semantic search is off: why, and how to turn it on (Markdown)."""
+def dense_banner(status: str, progress: tuple[int, int] | None = None) -> str:
+    """The banner shown while semantic search is off: why, and how to turn it on (Markdown). While the clause
+    vectors are being computed in the background it says so, with the progress when known."""
+    if "being computed" in status:
+        done = f"（已完成 {progress[0]}/{progress[1]}）" if progress and progress[1] else ""
+        return f"语义向量正在后台计算{done}，完成后自动启用语义检索；目前按关键词检索。"
     return (
         f"语义检索未开启：{md_escape(status)}。当前只用关键词（BM25）检索。开启方法：把环境变量 `IPQA_MODEL` "
         "设为本地缓存中的模型名或本地模型目录，然后重建索引（`ipqa build`，或在“语料与数据质量”页点“重建索引”）。"
