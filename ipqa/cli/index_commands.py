@@ -38,7 +38,12 @@ def _bar(label: str):
     envvar="IPQA_MODEL",
     help='Embedding model: hub name in the local cache or a local directory; "" turns semantic search off.',
 )
-def build(dirs, index_dir, model):
+@click.option(
+    "--outside-links",
+    is_flag=True,
+    help="Also read files and folders that links in the corpus point to outside the corpus folders.",
+)
+def build(dirs, index_dir, model, outside_links):
     """Index the documents under DIRS (default: corpus/) into the index folder, reusing unchanged clauses."""
     from pathlib import Path
 
@@ -51,7 +56,7 @@ def build(dirs, index_dir, model):
         raise click.ClickException(f"no corpus folder at {', '.join(missing)}: pass the folder(s) holding the files")
     from ipqa.index.lock import BuildLocked
 
-    settings = Settings() if model is None else Settings(model=model)
+    settings = Settings(outside_links=outside_links, **({} if model is None else {"model": model}))
     progress = _bar("build")
     try:
         report = build_index(roots, Path(index_dir), settings, progress=progress)
