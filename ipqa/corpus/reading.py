@@ -92,7 +92,7 @@ def _not_regular(mode: int) -> str:
 
 
 def _too_big(size: int) -> str:
-    return f"file of {size / 1e6:,.0f} MB is over the {MAX_FILE_BYTES / 1e6:,.0f} MB limit for one file"
+    return f"file of {size / 2**20:,.0f} MB is over the {MAX_FILE_BYTES / 2**20:,.0f} MB limit for one file"
 
 
 def entry_problem(path: Path, real_roots: Sequence[str] = (), outside_links: bool = True) -> str | None:
