@@ -1,7 +1,10 @@
 """Find and read corpus files into Documents: decoded text, metadata, quality flags and excluded spans.
 
 A file that cannot be read never stops a build: ``read_corpus`` records it as ``Skipped`` with a reason a
-person can act on, and so it never disappears silently either.
+person can act on, and so it never disappears silently either. That holds for every entry of the corpus folders
+(broken links, link loops, FIFOs, sockets, devices, names too long, files gone or unreadable, folders that cannot
+be listed): only regular files of at most MAX_FILE_BYTES are read, opened without blocking, and links resolving
+outside the corpus folders are refused unless the caller opts in (``outside_links``).
 """
 
 from __future__ import annotations
@@ -116,7 +119,7 @@ def entry_problem(path: Path, real_roots: Sequence[str] = (), outside_links: boo
     if not outside_links and real_roots and os.path.islink(path):
         real = os.path.realpath(path)
         if not _inside(real, real_roots):
-            return f"{OUTSIDE_LINK} ({real}); set outside_links to read it"
+            return f"{OUTSIDE_LINK} ({real}); build with --outside-links (Settings.outside_links) to read it"
     return None
 
 
@@ -160,7 +163,7 @@ def _link_problem(link: str, real_roots: Sequence[str], outside_links: bool, see
         return "folder link: " + _os_problem(exc, "folder")
     real = os.path.realpath(link)
     if not outside_links and not _inside(real, real_roots):
-        return f"folder {OUTSIDE_LINK} ({real}); set outside_links to read it"
+        return f"folder {OUTSIDE_LINK} ({real}); build with --outside-links (Settings.outside_links) to read it"
     if (info.st_dev, info.st_ino) in seen:
         return f"folder link to {real}, which is read already (through its own path or another link)"
     return None

@@ -331,3 +331,32 @@ def test_an_unreadable_sub_folder_is_reported_not_lost(tmp_path, monkeypatch):
     reason = _reasons(report.skipped)["locked"]
     assert "folder cannot be listed" in reason and "permission denied" in reason
     _assert_good_indexed(tmp_path / "index")
+
+
+# --- the app: the corpus page compares the corpus with the index (index_state) on every run ------------------------
+
+
+def test_the_app_corpus_page_serves_through_bad_entries(tmp_path, monkeypatch):
+    import streamlit as st
+
+    from tests.helpers.apptest import app_test
+
+    corpus = _fifo_corpus(tmp_path)  # a FIFO and a link to /dev/zero, which the page's freshness check must not open
+    os.symlink(corpus / "nowhere.txt", corpus / "broken.txt")
+    os.symlink(corpus / "loop_b.txt", corpus / "loop_a.txt")
+    os.symlink(corpus / "loop_a.txt", corpus / "loop_b.txt")
+    build_index([corpus], tmp_path / "index", Settings(model=""))
+    for key, value in {"IPQA_INDEX": tmp_path / "index", "IPQA_CORPUS": corpus, "IPQA_MODEL": ""}.items():
+        monkeypatch.setenv(key, str(value))
+    st.cache_resource.clear()
+    try:
+        app = app_test()
+        app.query_params["page"] = "corpus"
+        with deadline(150):
+            at = app.run()
+    finally:
+        st.cache_resource.clear()
+    assert not at.exception
+    skipped = next(df.value for df in at.dataframe if "原因" in df.value.columns)
+    shown = {Path(p).name for p in skipped["文件"]}
+    assert {"pipe.txt", "zero.txt", "broken.txt", "loop_a.txt", "loop_b.txt"} <= shown
