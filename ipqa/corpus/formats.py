@@ -4,7 +4,7 @@ block structure kept as line breaks, ``.docx`` paragraphs and tables in body ord
 The format is sniffed from the bytes as well as the name: a ``.txt`` that is really a PDF, or a ``.docx`` that
 is really plain text, is read as what it is and reported with a ``format_mismatch`` note. A .docx is checked
 for zip bombs (declared decompressed sizes and ratios, :func:`check_zip`) before it is opened; PDF streams are
-left to pypdf's own output limits.
+bounded by pypdf's own output limits, reported as such.
 """
 
 from __future__ import annotations
@@ -225,7 +225,7 @@ def _read_docx(data: bytes) -> Extracted:
 
 def _read_pdf(data: bytes) -> Extracted:
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    from pypdf.errors import LimitReachedError, PyPdfError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf warns on every slightly malformed file
     try:
@@ -236,6 +236,8 @@ def _read_pdf(data: bytes) -> Extracted:
         info = reader.metadata
     except UnreadableFile:
         raise
+    except LimitReachedError as exc:  # pypdf's own bounds on decompressed streams (75 MB each by default)
+        raise UnreadableFile(f"PDF over pypdf's size limits ({exc}): not read, it may be a zip bomb") from exc
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
         raise UnreadableFile(f"corrupt PDF ({type(exc).__name__}: {exc})") from exc
     text = "\n\n".join(p.strip("\n") for p in pages)

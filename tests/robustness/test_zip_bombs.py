@@ -12,6 +12,7 @@ import struct
 import subprocess
 import sys
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -139,6 +140,44 @@ def test_a_docx_that_understates_its_sizes_is_refused_within_a_memory_limit(tmp_
     liar.write_bytes(_lying(_bomb(200 * MB)))
     out = _read_in_child([liar])
     assert "corrupt" in out["liar.docx"] and "docx" in out["liar.docx"], out
+
+
+def _pdf_bomb(padding: int) -> bytes:
+    """A one-page PDF whose FlateDecode content stream inflates to ``padding`` bytes of spaces."""
+    compressor = zlib.compressobj(9)
+    body = b"".join(
+        [compressor.compress(b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET\n")]
+        + [compressor.compress(b" " * MB) for _ in range(padding // MB)]
+        + [compressor.flush()]
+    )
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>"
+        ),
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = io.BytesIO(), []
+    out.write(b"%PDF-1.4\n")
+    for n, obj in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % n + obj + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % o for o in offsets))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def test_a_pdf_stream_inflating_to_200_mb_is_refused_within_a_memory_limit(tmp_path):
+    bomb = tmp_path / "bomb.pdf"
+    bomb.write_bytes(_pdf_bomb(200 * MB))
+    assert bomb.stat().st_size < MB
+    out = _read_in_child([bomb])
+    assert "size limits" in out["bomb.pdf"] and "zip bomb" in out["bomb.pdf"], out
 
 
 def test_ordinary_docx_files_pass_the_check():
