@@ -31,6 +31,8 @@ from ipqa.text import merge_spans
 log = logging.getLogger(__name__)
 
 OUTSIDE_LINK = "link points outside the corpus folders"
+# Reading never waits: opening a FIFO without a writer returns at once (and fstat then refuses it).
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
 __all__ = [
     "CorpusRead",
@@ -137,6 +139,9 @@ def _walk(roots: Sequence[Path], outside_links: bool = False) -> Iterator[tuple[
         root = Path(root)
         try:
             info = os.stat(root)
+        except FileNotFoundError:
+            yield root, root, "corpus folder not found"
+            continue
         except OSError as exc:
             yield root, root, "corpus folder: " + _os_problem(exc, "folder")
             continue
@@ -228,7 +233,7 @@ def _read_bytes(path: Path) -> bytes:
     file: a FIFO, a device or a file grown since the corpus was listed is refused, never waited on or read
     without end."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, _OPEN_FLAGS)
     except IsADirectoryError as exc:
         raise UnreadableFile("is a directory, not a file") from exc
     except OSError as exc:
@@ -255,7 +260,7 @@ def file_sha256(path: Path) -> str | None:
     file): the read that follows reports why. Never blocks on a FIFO or device."""
     digest = hashlib.sha256()
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, _OPEN_FLAGS)
     except OSError:
         return None
     try:
@@ -310,7 +315,7 @@ def plan_corpus(roots: Sequence[Path], outside_links: bool = False) -> list[tupl
     for root, path in sorted(entries, key=_sort_key):  # a root given twice is read once
         problem, suffix = entries[root, path], path.suffix.lower()
         if problem:
-            log.warning("skipped %s: %s", path, problem)
+            log.info("skipped %s: %s", path, problem)
             plan.append(Skipped(str(path), problem))
         elif suffix in SUFFIXES:
             plan.append((root, path))

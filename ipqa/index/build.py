@@ -53,11 +53,14 @@ def source_files(roots: Sequence[Path], outside_links: bool = False, plan: list 
     ``plan_corpus(roots, outside_links)`` when the caller has it. Never raises for an entry of the corpus: one
     that cannot be planned (broken link, FIFO …) or hashed now (deleted since it was listed, unreadable) is left
     out, and the read that follows reports it as skipped."""
-    from ipqa.corpus.reading import Skipped, file_sha256, plan_corpus, resolved
+    from ipqa.corpus.reading import Skipped, file_sha256, input_files, plan_corpus, resolved
     from ipqa.corpus.sidecars import is_folder, sidecars_under
 
     plan = plan_corpus(roots, outside_links) if plan is None else plan
-    files = {resolved(item[1]) for item in plan if not isinstance(item, Skipped)}
+    files = set()
+    for item in plan:
+        if not isinstance(item, Skipped):  # the document and where its sidecars may be (a followed link's too)
+            files.update(resolved(p) for p in input_files(item[1], item[0]))
     for root in roots:
         if is_folder(Path(root)):
             files.update(resolved(p) for p in sidecars_under(root))

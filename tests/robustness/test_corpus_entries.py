@@ -360,3 +360,11 @@ def test_the_app_corpus_page_serves_through_bad_entries(tmp_path, monkeypatch):
     skipped = next(df.value for df in at.dataframe if "原因" in df.value.columns)
     shown = {Path(p).name for p in skipped["文件"]}
     assert {"pipe.txt", "zero.txt", "broken.txt", "loop_a.txt", "loop_b.txt"} <= shown
+
+
+def test_a_sidecar_beside_a_linked_file_outside_is_watched_when_opted_in(linked, tmp_path):
+    build_index([linked], tmp_path / "index", Settings(model="", outside_links=True))
+    sidecar = tmp_path / "outside" / "secret.meta.json"
+    sidecar.write_text(json.dumps({"title": "改过的标题"}, ensure_ascii=False), encoding="utf-8")
+    state, changed = index_state([linked], tmp_path / "index")
+    assert state == "stale" and str(sidecar) in changed

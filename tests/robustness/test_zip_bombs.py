@@ -1,7 +1,8 @@
 """Zip bombs (issue 14): a small .docx whose XML decompresses to hundreds of MB is refused with the reason before
 python-docx inflates it, so memory stays bounded. The reads run in a child process with an address-space limit
 (RLIMIT_AS 1.5 GB; without the check the 200 MB part alone takes several GB in lxml), next to a good .docx that
-is still read under the same limit."""
+is still read under the same limit. A PDF whose content stream inflates past pypdf's limits is refused the same
+way."""
 
 from __future__ import annotations
 
