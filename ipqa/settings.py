@@ -11,6 +11,11 @@ DEFAULT_MODEL = "BAAI/bge-small-zh-v1.5"
 # A question is a sentence or two: the app asks for a shorter one above this, and a search cuts a longer query to
 # it (with a note), which bounds the cost of a query.
 MAX_QUESTION_CHARS = 512
+# The largest corpus file read, in bytes; a bigger one is skipped with the reason. Policy documents are a few MB
+# (the largest seed is under 1 MB); 256 MiB stays above the 200 MB files the reading benchmark measures while
+# bounding what one file can take (its bytes plus its decoded text, well under 1 GB), and it stops a file that
+# grows without end (a log, a link to /dev/zero re-pointed at a regular file) from filling memory.
+MAX_FILE_BYTES = 256 << 20
 # bge-*-zh-v1.5 models are trained with this instruction prepended to short queries (not to passages).
 BGE_ZH_QUERY_INSTRUCTION = "为这个句子生成表示以用于检索相关文章："
 
@@ -38,6 +43,9 @@ class Settings:
     query_expansion: float = 0.2
     # The retrievers, in fusion order: each name is a module ipqa.retrieval.<name> (see ipqa.retrieval.registry).
     retrievers: tuple[str, ...] = ("bm25", "dense")
+    # Read files and folders that corpus links point to outside the corpus folders. Off: such a link is skipped
+    # with the reason, so `ln -s /etc/passwd corpus/x.txt` cannot put /etc/passwd into search results.
+    outside_links: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)

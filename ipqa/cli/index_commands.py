@@ -44,7 +44,12 @@ def _bar(label: str):
     is_flag=True,
     help="Swap the keyword index in and stop; compute the clause vectors later with `ipqa embed`.",
 )
-def build(dirs, index_dir, model, no_embed):
+@click.option(
+    "--outside-links",
+    is_flag=True,
+    help="Also read files and folders that links in the corpus point to outside the corpus folders.",
+)
+def build(dirs, index_dir, model, no_embed, outside_links):
     """Index the documents under DIRS (default: corpus/) into the index folder, reusing unchanged clauses.
     Keyword search serves as soon as the index is swapped in; missing clause vectors are computed after that,
     in checkpointed chunks (an interrupted run is resumed by `ipqa embed`)."""
@@ -59,7 +64,7 @@ def build(dirs, index_dir, model, no_embed):
         raise click.ClickException(f"no corpus folder at {', '.join(missing)}: pass the folder(s) holding the files")
     from ipqa.index.lock import BuildLocked
 
-    settings = Settings() if model is None else Settings(model=model)
+    settings = Settings(outside_links=outside_links, **({} if model is None else {"model": model}))
     progress = _bar("build")
     try:
         report = build_index(roots, Path(index_dir), settings, progress=progress, embed=not no_embed)

@@ -2,7 +2,9 @@
 block structure kept as line breaks, ``.docx`` paragraphs and tables in body order, ``.pdf`` page text.
 
 The format is sniffed from the bytes as well as the name: a ``.txt`` that is really a PDF, or a ``.docx`` that
-is really plain text, is read as what it is and reported with a ``format_mismatch`` note.
+is really plain text, is read as what it is and reported with a ``format_mismatch`` note. A .docx is checked
+for zip bombs (declared decompressed sizes and ratios, :func:`check_zip`) before it is opened; PDF streams are
+bounded by pypdf's own output limits, reported as such.
 """
 
 from __future__ import annotations
@@ -59,6 +61,18 @@ _BLOCK_TAGS = (
 _CELL_TAGS = ("td", "th")
 _SPACES = re.compile(r"[ \u00a0\u3000]+")
 _CELL_GAP = re.compile(r"\s*\t[\s\t]*")
+# Zip bombs (a 3.4 MB .docx holding 1 GB of XML reached 7 GB in python-docx): the sizes a Word package's
+# members declare in its central directory are checked before anything is decompressed (zipfile never inflates a
+# member past its declared size: it stops and fails the CRC). python-docx keeps every part it reads in memory and
+# lxml's tree of an XML part takes several times its size, so the XML parts get the lower bound. A long real
+# document.xml is a few MB (a 300-page report ~10 MB) and compresses 5-20x; image parts barely compress.
+MB = 1 << 20
+ZIP_MAX_TOTAL = 256 << 20  # all members, decompressed
+ZIP_MAX_XML = 64 << 20  # the XML parts together (.xml, .rels), decompressed
+ZIP_MAX_RATIO = 100  # decompressed / compressed for one member over ZIP_RATIO_FROM; deflate tops out near 1,030
+ZIP_RATIO_FROM = 4 << 20  # small members compress in odd ratios (a run of spaces), and cost nothing anyway
+ZIP_MAX_MEMBERS = 10_000  # a real .docx has a few dozen
+
 _HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
 
 
@@ -151,11 +165,38 @@ def _visible_text(soup) -> str:
     return "".join(parts)
 
 
+def check_zip(data: bytes, what: str = "Word .docx file") -> None:
+    """Refuse (UnreadableFile) a zip package whose declared decompressed sizes or ratios exceed the ZIP_MAX_*
+    bounds; it reads only the central directory, never a member's content."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            members = package.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+        raise UnreadableFile(f"corrupt or not a {what} ({type(exc).__name__}: {exc})") from exc
+    if len(members) > ZIP_MAX_MEMBERS:
+        raise UnreadableFile(f"{what} with {len(members):,} parts (more than {ZIP_MAX_MEMBERS:,}): not read")
+    for m in members:
+        if m.file_size > ZIP_RATIO_FROM and m.file_size > ZIP_MAX_RATIO * max(m.compress_size, 1):
+            raise UnreadableFile(
+                f"{what} whose part {m.filename} decompresses {m.file_size / max(m.compress_size, 1):,.0f} times its "
+                f"stored size (limit {ZIP_MAX_RATIO}): not read, it may be a zip bomb"
+            )
+    total = sum(m.file_size for m in members)
+    xml = sum(m.file_size for m in members if m.filename.lower().endswith((".xml", ".rels")))
+    if total > ZIP_MAX_TOTAL or xml > ZIP_MAX_XML:
+        size, limit = (xml, ZIP_MAX_XML) if xml > ZIP_MAX_XML else (total, ZIP_MAX_TOTAL)
+        raise UnreadableFile(
+            f"{what} that decompresses to {size / MB:,.0f} MB (limit {limit / MB:,.0f} MB): not read, it may be "
+            "a zip bomb"
+        )
+
+
 def _read_docx(data: bytes) -> Extracted:
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    check_zip(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -184,7 +225,7 @@ def _read_docx(data: bytes) -> Extracted:
 
 def _read_pdf(data: bytes) -> Extracted:
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    from pypdf.errors import LimitReachedError, PyPdfError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf warns on every slightly malformed file
     try:
@@ -195,6 +236,8 @@ def _read_pdf(data: bytes) -> Extracted:
         info = reader.metadata
     except UnreadableFile:
         raise
+    except LimitReachedError as exc:  # pypdf's own bounds on decompressed streams (75 MB each by default)
+        raise UnreadableFile(f"PDF over pypdf's size limits ({exc}): not read, it may be a zip bomb") from exc
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
         raise UnreadableFile(f"corrupt PDF ({type(exc).__name__}: {exc})") from exc
     text = "\n\n".join(p.strip("\n") for p in pages)

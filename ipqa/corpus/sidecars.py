@@ -41,10 +41,31 @@ def sidecar_paths(path: Path, root: Path) -> list[Path]:
     return [*json_paths(path), Path(root) / CSV_NAME]
 
 
+def is_folder(path: Path) -> bool:
+    """``Path.is_dir`` that is False, not raised, for any path the OS refuses (a name too long, a loop …)."""
+    try:
+        return Path(path).is_dir()
+    except OSError:
+        return False
+
+
 def sidecars_under(root: Path) -> list[Path]:
-    """Every sidecar file anywhere under ``root``, hidden folders included."""
-    root = Path(root)
-    return [p for p in (*root.rglob("*" + JSON_SUFFIX), *root.rglob(CSV_NAME)) if p.is_file()]
+    """Every sidecar file anywhere under ``root``, hidden folders included (folder links not followed). A folder
+    that cannot be listed or an entry that cannot be checked is passed over, never raised."""
+    import os
+    import stat
+
+    found = []
+    for folder, _dirs, names in os.walk(root, onerror=lambda exc: None):
+        for name in names:
+            path = Path(folder) / name
+            if is_sidecar(path):
+                try:
+                    if stat.S_ISREG(os.stat(path).st_mode):
+                        found.append(path)
+                except OSError:
+                    continue
+    return found
 
 
 def _check_fields(values: dict, where: str) -> tuple[dict[str, str], list[str]]:
@@ -137,7 +158,7 @@ def unmatched_rows(roots: Sequence[Path], doc_ids: set[str]) -> list[str]:
     warnings = []
     for root in roots:
         root = Path(root)
-        if not root.is_dir():
+        if not is_folder(root):
             continue
         rows, _ = _csv_for(root)
         for key in rows:

@@ -48,16 +48,24 @@ class BuildReport:
     retrievers: dict = field(default_factory=dict)  # name → ipqa.retrieval.base.RetrieverStatus
 
 
-def source_files(roots: Sequence[Path]) -> dict[str, str]:
-    """Every input file under ``roots`` (documents and metadata sidecars) → sha256 of its bytes."""
-    from ipqa.corpus.reading import find_files, resolved
-    from ipqa.corpus.sidecars import sidecars_under
+def source_files(roots: Sequence[Path], outside_links: bool = False, plan: list | None = None) -> dict[str, str]:
+    """Every input file under ``roots`` (documents and metadata sidecars) → sha256 of its bytes; ``plan`` is
+    ``plan_corpus(roots, outside_links)`` when the caller has it. Never raises for an entry of the corpus: one
+    that cannot be planned (broken link, FIFO …) or hashed now (deleted since it was listed, unreadable) is left
+    out, and the read that follows reports it as skipped."""
+    from ipqa.corpus.reading import Skipped, file_sha256, input_files, plan_corpus, resolved
+    from ipqa.corpus.sidecars import is_folder, sidecars_under
 
-    files = {resolved(path) for _, path in find_files(roots)}
+    plan = plan_corpus(roots, outside_links) if plan is None else plan
+    files = set()
+    for item in plan:
+        if not isinstance(item, Skipped):  # the document and where its sidecars may be (a followed link's too)
+            files.update(resolved(p) for p in input_files(item[1], item[0]))
     for root in roots:
-        if Path(root).is_dir():
+        if is_folder(Path(root)):
             files.update(resolved(p) for p in sidecars_under(root))
-    return {path: store.sha256_file(Path(path)) for path in sorted(files)}
+    hashes = {path: file_sha256(Path(path)) for path in sorted(files)}
+    return {path: digest for path, digest in hashes.items() if digest is not None}
 
 
 def index_state(roots: Sequence[Path], index_dir: Path) -> tuple[str, list[str]]:
@@ -66,7 +74,7 @@ def index_state(roots: Sequence[Path], index_dir: Path) -> tuple[str, list[str]]
         record = manifest.read_manifest(Path(index_dir), verify=False)
     except store.IndexLoadError:
         return "missing", []
-    built, now = record.files, source_files(roots)
+    built, now = record.files, source_files(roots, record.settings.outside_links)
     changed = sorted(p for p in now if p in built and built[p] != now[p])
     added = sorted(p for p in now if p not in built)
     removed = sorted(p for p in built if p not in now)
@@ -178,8 +186,8 @@ def _build(roots: Sequence[Path], index_dir: Path, settings: Settings, progress:
 
     began = time.perf_counter()
     roots, index_dir = [Path(r) for r in roots], Path(index_dir)
-    files = source_files(roots)
-    plan = reading.plan_corpus(roots)
+    plan = reading.plan_corpus(roots, settings.outside_links)
+    files = source_files(roots, settings.outside_links, plan)
     old = Previous.load(index_dir, settings)
     results: list = [None] * len(plan)
     todo = []

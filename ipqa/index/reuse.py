@@ -108,8 +108,8 @@ class Previous:
         from ipqa.corpus.reading import doc_id_for, input_files, resolved
 
         doc = self.docs.get(doc_id_for(path, root))
-        if doc is None or doc.source != str(path):
-            return None
+        if doc is None or doc.source != str(path) or files.get(resolved(path)) is None:
+            return None  # (a file that could not be hashed now is read, so that its problem is reported)
         for file in input_files(path, root):
             name = resolved(file)
             if self.files.get(name) != files.get(name):

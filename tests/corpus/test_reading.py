@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
+import os
 import time
 from pathlib import Path
 
@@ -89,14 +90,14 @@ def test_read_corpus_reports_every_unreadable_file(tmp_path, monkeypatch):
     write(tmp_path / "broken.pdf", b"%PDF-1.7\n garbage")
     write(tmp_path / "old.doc", b"\xd0\xcf\x11\xe0")
     write(tmp_path / "locked.txt", TEXT)
-    real = Path.read_bytes
+    real = os.open
 
-    def read_bytes(self):  # chmod cannot lock root out, so the permission error is simulated
-        if self.name == "locked.txt":
-            raise PermissionError(13, "Permission denied")
-        return real(self)
+    def locked_open(path, *args, **kwargs):  # chmod cannot lock root out, so the permission error is simulated
+        if Path(path).name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", locked_open)
     result = read_corpus([tmp_path])
     assert [d.doc_id for d in result.documents] == ["good"]
     reasons = {Path(s.path).name: s.reason for s in result.skipped}

@@ -187,8 +187,12 @@ def test_eval_of_a_question_with_a_lone_surrogate_writes_its_run_file(seed_index
 def test_refusals_are_reported_and_marked_in_the_run_file(seed_index_dir, tmp_path):
     qa = tmp_path / "qa.jsonl"
     rows = [
-        {"id": "a", "question": "谁负责知识产权质押融资？", "relevant": ["深化知识产权质押融资,加强与金融机构合作"],
-         "answer_contains": ["省市场监管局"]},
+        {
+            "id": "a",
+            "question": "谁负责知识产权质押融资？",
+            "relevant": ["深化知识产权质押融资,加强与金融机构合作"],
+            "answer_contains": ["省市场监管局"],
+        },
         {"id": "u1", "question": "北京市的专利资助标准是多少？", "relevant": [], "answerable": False},
         {"id": "u2", "question": "怎么做红烧肉？", "relevant": [], "answerable": False},
     ]
