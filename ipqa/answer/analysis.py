@@ -207,27 +207,23 @@ def question_kind(question: str) -> str:
     q = normalise(question)
     if "谁" in q and _WHO_DUTY.search(q):
         return "who"
-    for kind, cue in _KIND_CUES:
-        if cue.search(q):
-            return kind
-    return "fact"
+    return _first_cue(q, _KIND_CUES) or "fact"
+
+
+def _first_cue(question: str, cues) -> str:
+    """The name of the first (name, pattern) pair whose pattern the normalised question contains, or ""."""
+    q = normalise(question)
+    return next((name for name, cue in cues if re.search(cue, q)), "")
 
 
 def metadata_field(question: str) -> str:
     """The document field a question asks for ("doc_number", "issuer", …), or ""."""
-    q = normalise(question)
-    for name, cue in _METADATA_CUES:
-        if cue.search(q):
-            return name
-    return ""
+    return _first_cue(question, _METADATA_CUES)
 
 
 def unit_asked(question: str) -> str:
-    q = normalise(question)
-    for unit, cue in _UNIT_CUES:
-        if re.search(cue, q):
-            return unit
-    return ""
+    """The unit family a question asks for ("件", "元", "%", "号码", …), or ""."""
+    return _first_cue(question, _UNIT_CUES)
 
 
 def analyse(question: str, corpus_places: dict[str, str] | None = None) -> Analysis:

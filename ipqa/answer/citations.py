@@ -47,19 +47,27 @@ def citation_for(index, clause: Clause, quote_start: int, quote_end: int) -> Cit
             f"quote [{quote_start}, {quote_end}) is outside clause {clause.clause_id} [{clause.start}, {clause.end})"
         )
     doc: Document = index.document(clause.doc_id)
+    return document_citation(doc, clause.clause_id, tuple(clause.path), tuple(clause.labels), quote_start, quote_end)
+
+
+def document_citation(
+    doc: Document, clause_id: str, path: tuple[str, ...], labels: tuple[str, ...], start: int, end: int
+) -> Citation:
+    """A citation of ``doc.text[start:end]`` under the given clause id and path: the one place that copies a
+    document's title, 发文字号, issuer, date, sha256 and source into a citation."""
     meta = doc.meta
     return Citation(
-        clause_id=clause.clause_id,
-        doc_id=clause.doc_id,
+        clause_id=clause_id,
+        doc_id=doc.doc_id,
         title=meta.title,
         doc_number=meta.doc_number,
         issuer=meta.issuer,
         date=meta.date,
-        path=tuple(clause.path),
-        labels=tuple(clause.labels),
-        quote=doc.text[quote_start:quote_end],
-        start=quote_start,
-        end=quote_end,
+        path=path,
+        labels=labels,
+        quote=doc.text[start:end],
+        start=start,
+        end=end,
         sha256=doc.sha256,
         source=doc.source,
         short_title=meta.short_title,

@@ -30,16 +30,6 @@ _UNIT_LIST = re.compile(
 )
 _PHONE = re.compile(r"(?<!\d)(?:\d{3,4}-\d{7,8}|1\d{10}|\d{5,8})(?!\d)(?!年)")
 _YEARLIKE = re.compile(r"^(?:19|20)\d\d(?:年)?$")
-# The unit a number question asks for: a figure in that unit is preferred ("多少件" → 3300件, not 3.6亿元).
-_UNIT_HINTS = (
-    ("件", r"多少件|几件"),
-    ("次", r"多少次|几次"),
-    ("家", r"多少家|几家"),
-    ("个", r"多少个|几个"),
-    ("项", r"多少项|几项"),
-    ("元", r"多少(?:亿|万)?元|金额|资金|多少钱|融资额"),
-    ("%", r"比例|百分之|占比|增长多少|提高多少|率"),
-)
 
 
 def _focus(ctx, clause) -> list[str]:
@@ -159,7 +149,7 @@ def number_lines(ctx, relevant) -> list[str]:
     """The figures with units (and years) from the matching clauses, in the phrase that holds each. When the
     question says which unit it wants ("多少件", "多少钱"), only figures in that unit are answers: a figure in
     another unit answers another question, and none at all means the clauses do not give it."""
-    hints = [ctx.unit] if ctx.unit else [unit for unit, cue in _UNIT_HINTS if re.search(cue, ctx.question)]
+    hints = [ctx.unit] if ctx.unit else []  # ipqa.answer.analysis.unit_asked
 
     def finder(text: str) -> list[Span]:
         if hints == ["号码"]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ipqa.answer.analysis import Analysis
+from ipqa.answer.citations import document_citation
 from ipqa.answer.spans import fold, overlap
 from ipqa.records import Answer, Citation, Document, SearchResult, display_title
 from ipqa.text import to_simplified
@@ -65,23 +66,8 @@ def field_span(doc: Document, field: str, value: str) -> tuple[int, int] | None:
 
 
 def header_citation(doc: Document, start: int, end: int) -> Citation:
-    meta = doc.meta
-    return Citation(
-        clause_id=f"{doc.doc_id}#文件信息",
-        doc_id=doc.doc_id,
-        title=meta.title,
-        doc_number=meta.doc_number,
-        issuer=meta.issuer,
-        date=meta.date,
-        path=HEADER_PATH,
-        labels=HEADER_PATH,
-        quote=doc.text[start:end],
-        start=start,
-        end=end,
-        sha256=doc.sha256,
-        source=doc.source,
-        short_title=meta.short_title,
-    )
+    """A citation of a header line: the document's fields block is cited as its 文件信息, not as a clause."""
+    return document_citation(doc, f"{doc.doc_id}#文件信息", HEADER_PATH, HEADER_PATH, start, end)
 
 
 def metadata_answer(index, analysis: Analysis, result: SearchResult, notes: tuple[str, ...]) -> Answer:

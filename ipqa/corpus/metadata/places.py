@@ -49,48 +49,13 @@ PROVINCES = (
     "香港特别行政区",
     "澳门特别行政区",
 )
-# One-character province abbreviations as used in ICP / 公网安备 registrations.
-ABBREVIATIONS = dict(
-    zip(
-        "京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵黔云滇陕甘陇青桂藏宁新蒙",
-        (
-            "北京市",
-            "天津市",
-            "上海市",
-            "重庆市",
-            "河北省",
-            "山西省",
-            "辽宁省",
-            "吉林省",
-            "黑龙江省",
-            "江苏省",
-            "浙江省",
-            "安徽省",
-            "福建省",
-            "江西省",
-            "山东省",
-            "河南省",
-            "湖北省",
-            "湖南省",
-            "广东省",
-            "海南省",
-            "四川省",
-            "贵州省",
-            "贵州省",
-            "云南省",
-            "云南省",
-            "陕西省",
-            "甘肃省",
-            "甘肃省",
-            "青海省",
-            "广西壮族自治区",
-            "西藏自治区",
-            "宁夏回族自治区",
-            "新疆维吾尔自治区",
-            "内蒙古自治区",
-        ),
-    )
+# One-character province abbreviations as used in ICP / 公网安备 registrations: abbreviation, then the start of the
+# province's name (贵州 has two, 黔 and 贵; so have 云南 and 甘肃).
+_ABBREVIATED = (
+    "京北京 津天津 沪上海 渝重庆 冀河北 晋山西 辽辽宁 吉吉林 黑黑龙江 苏江苏 浙浙江 皖安徽 闽福建 赣江西 鲁山东 豫河南 鄂湖北 "
+    "湘湖南 粤广东 琼海南 川四川 贵贵州 黔贵州 云云南 滇云南 陕陕西 甘甘肃 陇甘肃 青青海 桂广西 藏西藏 宁宁夏 新新疆 蒙内蒙古"
 )
+ABBREVIATIONS = {pair[0]: next(p for p in PROVINCES if p.startswith(pair[1:])) for pair in _ABBREVIATED.split()}
 # A prefecture or county unit: 2–3 characters and a place suffix ("南通市", "海门区", "邹城市", "延边朝鲜族自治州").
 _UNIT = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:自治州|自治县|自治旗)|[\u4e00-\u9fff]{2,3}?(?:市|地区|州|盟|县|区|旗)")
 _NATIONAL = re.compile(
