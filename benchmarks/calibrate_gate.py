@@ -15,7 +15,6 @@ from pathlib import Path
 
 import numpy as np
 
-from ipqa.answer.gate import MAX_UNKNOWN
 from ipqa.answer.pipeline import ask
 from ipqa.evaluation.evaluate import read_questions
 from ipqa.index.searcher import Index
@@ -36,7 +35,7 @@ def main() -> None:
     for question, answerable in items:
         probe: dict = {"all": True}
         ask(index, question, min_relevance=0.0, probe=probe)
-        if "coverage" in probe and probe["unknown"] < MAX_UNKNOWN:
+        if "coverage" in probe and not probe["unknown"]:
             groups[probe["narrowed"]][0 if answerable else 1].append(probe["coverage"])
     for narrowed, (pos, neg) in groups.items():
         print("questions narrowed to a place's documents:" if narrowed else "questions naming no place of the corpus:")

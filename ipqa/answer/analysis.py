@@ -123,6 +123,12 @@ _UNIT_CUES = (
     ("元", r"多少钱|多少元|多少万|多少亿|金额|资金|经费|额度|数额|融资额|贷款额|奖补|奖励多少|补贴多少"),
     ("%", r"百分之|比例|占比|增长率|增幅|百分比"),
 )
+# A question for the person holding a named post of a named body ("泰安市市场监管局的局长是谁"): policy texts name
+# bodies and posts (由市长任组长), never the people in them.
+_PERSON = re.compile(
+    r"(?:局|厅|委|办|院|中心|政府|部门|单位)的?(?:局长|厅长|主任|处长|科长|书记|负责人|部长|院长|主席|联系人)"
+    r"(?:是谁|叫什么|是哪位|姓名|名字|叫啥)"
+)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:年|$|[—\-–到至])")
 _RANGE = re.compile(r"((?:19|20)\d\d)\s*(?:年)?\s*[—\-–~～至到]+\s*((?:19|20)\d\d)")
 _PERIODS = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
@@ -136,6 +142,7 @@ class Analysis:
     places: tuple[str, ...] = ()  # place names as the question writes them ("甘肃", "邹城市")
     years: tuple[int, ...] = ()  # years named, a period (十四五) as its years
     field: str = ""  # the document field a metadata question asks for
+    person: bool = False  # asks for the person holding a post, which policy texts do not name
 
 
 def place_stem(name: str) -> str:
@@ -242,4 +249,5 @@ def analyse(question: str, corpus_places: dict[str, str] | None = None) -> Analy
         places=find_places(q, corpus_places),
         years=find_years(q),
         field=field,
+        person=bool(_PERSON.search(q)),
     )

@@ -166,6 +166,12 @@ def _idf(lexical, term: str) -> float | None:
     return sum(known) / len(known) if len(known) * 2 > len(grams) else None
 
 
+def unknown_topic(topic: Topic, narrowed: bool) -> bool:
+    """Whether the corpus does not speak about the question at all: half its topic words occur nowhere (over
+    the whole corpus), or more than half (within one place's documents, where everyday wording is expected)."""
+    return topic.unknown_share > MAX_UNKNOWN if narrowed else topic.unknown_share >= MAX_UNKNOWN
+
+
 def threshold(narrowed: bool) -> float:
     return MIN_NARROWED if narrowed else MIN_OPEN
 

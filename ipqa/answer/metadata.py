@@ -43,6 +43,17 @@ def _date_forms(iso: str) -> list[str]:
 def field_span(doc: Document, field: str, value: str) -> tuple[int, int] | None:
     """The span of the line in ``doc.text`` that states ``value``: a line with the field's header label first,
     else the first line holding the value (in either script)."""
+    found = _field_match(doc, field, value)
+    return found[:2] if found else None
+
+
+def field_as_written(doc: Document, field: str, value: str) -> str:
+    """The value as the document writes it ("2023年4月3日" for the ISO 2023-04-03), else the value."""
+    found = _field_match(doc, field, value)
+    return found[2] if found else value
+
+
+def _field_match(doc: Document, field: str, value: str) -> tuple[int, int, str] | None:
     forms = _date_forms(value) if field.startswith("date") else [value]
     text = doc.text
     simple = to_simplified(text) if len(to_simplified(text)) == len(text) else text
@@ -54,15 +65,15 @@ def field_span(doc: Document, field: str, value: str) -> tuple[int, int] | None:
             end = len(text) if end < 0 else end
             line = simple[start:end]
             labelled = any(label in line for label in _HEADER_LABELS.get(field, ()))
-            candidates.append((not labelled, start, start, end))
+            candidates.append((not labelled, start, end, text[m.start() : m.end()]))
     if not candidates:
         return None
-    _, _, start, end = min(candidates)
+    _, start, end, written = min(candidates)
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    return (start, end) if start < end else None
+    return (start, end, written) if start < end else None
 
 
 def header_citation(doc: Document, start: int, end: int) -> Citation:
@@ -100,7 +111,7 @@ def metadata_answer(index, analysis: Analysis, result: SearchResult, notes: tupl
         why = f"{name}没有标明{FIELD_LABELS[analysis.field]}。"
         return Answer(analysis.question, "metadata", why, hits=result.hits, answered=False, notes=notes, confidence=why)
     citation = header_citation(doc, *span)
-    shown = to_simplified(value)
+    shown = to_simplified(field_as_written(doc, field, value))
     text = f"{name}的{label}：{shown}[1]"
     confidence = f"把握较大：{FIELD_LABELS[field]}取自该文件的文件信息，并已标出原文位置。"
     return Answer(analysis.question, "metadata", text, (citation,), result.hits, True, notes, confidence)

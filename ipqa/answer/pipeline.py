@@ -173,6 +173,9 @@ def ask(
         return Answer(question, kind, text, hits=result.hits, answered=False, notes=notes, confidence=text)
     if kind == "metadata":
         return metadata_answer(index, analysis, result, notes)
+    if analysis.person:
+        why = "政策文件写明的是责任单位和职务，没有写明具体人员。"
+        return Answer(question, kind, NOT_FOUND, hits=result.hits, answered=False, notes=notes, confidence=why)
     texts = [_match_text(index, hit) for hit in result.hits]
     terms = unglue(terms, texts) or terms
     # a question of cue words alone ("谁负责？", "有哪些措施？") names no subject: nothing can be said to answer it
@@ -192,8 +195,8 @@ def ask(
     if min_relevance is None:
         min_relevance = gate.threshold(bool(constrained))
     if probe is not None:
-        probe.update(coverage=best, narrowed=bool(constrained), unknown=topic.unknown_share)
-    if topic.unknown_share >= gate.MAX_UNKNOWN and not probe_all(probe):
+        probe.update(coverage=best, narrowed=bool(constrained), unknown=gate.unknown_topic(topic, bool(constrained)))
+    if gate.unknown_topic(topic, bool(constrained)) and not probe_all(probe):
         why = "问题的主要词语在语料中都没有出现"
         return Answer(question, kind, NOT_FOUND, hits=result.hits, answered=False, notes=notes, confidence=why + "。")
     if best < min_relevance:
@@ -204,6 +207,10 @@ def ask(
     relevant = sorted(((hit, s) for hit, s in scored if s >= cut), key=lambda pair: -pair[1])
     ctx = Context(index, normalise(question), terms, unit=analysis.unit)
     lines = compose.COMPOSERS[kind](ctx, relevant)
+    if not lines and kind == "number" and analysis.unit:
+        # the figure in the unit asked may stand in a clause that passed the gate but not the relative cut
+        wider = sorted(((hit, s) for hit, s in scored if s >= min_relevance), key=lambda pair: -pair[1])
+        lines = compose.COMPOSERS[kind](ctx, wider) if len(wider) > len(relevant) else []
     if not lines and kind == "number" and analysis.unit:
         why = "相关条款没有给出所问的数字"
         return Answer(question, kind, NOT_FOUND, hits=result.hits, answered=False, notes=notes, confidence=why + "。")

@@ -468,3 +468,14 @@ def test_compound_words_take_the_idf_of_their_bigrams(seed_index):
 def test_who_takes_units_from_a_list_in_the_text(seed_index):
     answer = ask(seed_index, "商标侵权案件由哪些部门查处？")
     assert answer.answered and "市市场监管局、市公安局" in answer.text and "均未明确" not in answer.text
+
+
+def test_a_question_for_a_person_is_refused_with_the_reason(seed_index):
+    answer = ask(seed_index, "泰安市市场监管局的局长是谁？")
+    assert not answer.answered and "没有写明具体人员" in answer.confidence
+    assert ask(seed_index, "邹城市强县建设工作专班的组长由谁担任？").kind == "who"  # a post, not a person
+
+
+def test_a_metadata_date_is_shown_as_the_document_writes_it(seed_index):
+    answer = ask(seed_index, "泰安这份规划落款是哪天？")
+    assert answer.answered and "2022年5月7日" in answer.text
