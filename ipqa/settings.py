@@ -34,6 +34,8 @@ class Settings:
     depth: int = 100  # candidates taken from each retriever before fusing (pyserini's k0)
     exact_search_limit: int = 300_000  # above this many clauses faiss uses an HNSW index
     encode_batch_size: int = 32
+    # "auto": bf16 autocast where the CPU computes bf16 natively, else fp32 (ipqa.retrieval.encoder.passage_precision)
+    encode_precision: str = "auto"
     # ipqa.retrieval.tokens.MODES. words+bigrams beat words alone, seeds + lawrefbook, BM25 only: seed_dev MRR@10 0.789
     # vs 0.742, LeCoQA hit@5 0.481 vs 0.437 (measured with `ipqa eval`).
     tokenizer: TokenizerMode = "words+bigrams"

@@ -15,7 +15,7 @@ from typing import ClassVar
 import numpy as np
 
 from ipqa.retrieval.base import BuildRows, OldIndex, Query, RetrieverStatus
-from ipqa.retrieval.encoder import EncoderUnavailable, load_encoder
+from ipqa.retrieval.encoder import EncoderUnavailable, load_encoder, passage_precision
 from ipqa.retrieval.faiss_index import DenseIndex
 from ipqa.retrieval.vector_cache import CHUNK, VectorCache, cache_dir
 from ipqa.settings import Settings
@@ -32,6 +32,7 @@ class DenseRetriever:
     def __init__(self, index: DenseIndex, settings: Settings, encoded: int = 0, reused: int = 0) -> None:
         self.index = index
         self.model = settings.model
+        self.precision = passage_precision(settings.encode_precision)  # what the passage vectors were encoded at
         self.instruction = settings.query_instruction
         self.encoded, self.reused = encoded, reused  # for the build report
         self._encoder = None
@@ -59,8 +60,10 @@ class DenseRetriever:
             return off(str(exc))
         if not len(rows.keys):
             return off("no clauses to embed")
-        known = _old_vectors(old, settings.model, encoder.dim)
-        cache = VectorCache(cache_dir(rows.index_dir, settings.model)) if rows.index_dir is not None else None
+        precision = passage_precision(settings.encode_precision)
+        known = _old_vectors(old, settings.model, encoder.dim, precision)
+        source = vector_source(settings.model, precision)
+        cache = VectorCache(cache_dir(rows.index_dir, source)) if rows.index_dir is not None else None
         cached = cache.load(encoder.dim) if cache is not None else {}
         known.update(cached)
         done = sum(key in known for key in rows.keys)
@@ -102,9 +105,8 @@ class DenseRetriever:
     def status(self) -> RetrieverStatus:
         if self._off:
             return RetrieverStatus(self.name, on=False, reason=self._off, details={"model": self.model})
-        return RetrieverStatus(
-            self.name, on=True, details={"model": self.model, "dim": self.index.dim, "kind": self.index.kind}
-        )
+        details = {"model": self.model, "dim": self.index.dim, "kind": self.index.kind, "precision": self.precision}
+        return RetrieverStatus(self.name, on=True, details=details)
 
     def __len__(self) -> int:
         return len(self.index)
@@ -123,6 +125,11 @@ def pending_reason(done: int, total: int) -> str:
     )
 
 
+def vector_source(model: str, precision: str) -> str:
+    """What a vector is reused by: the model and the precision it was encoded at (bf16 vectors differ slightly)."""
+    return model if precision == "fp32" else f"{model}@{precision}"
+
+
 def is_pending(status: RetrieverStatus) -> bool:
     return not status.on and status.details.get("state") == PENDING
 
@@ -132,12 +139,15 @@ def complete(index_dir: Path, keys: list[bytes], text_of, settings: Settings, pr
     and return (the finished retriever, the number of rows encoded now). A kill loses at most one chunk; the
     vectors of the index being completed are reused when the same model made them."""
     encoder = load_encoder(settings.model)  # EncoderUnavailable goes to the caller
-    cache = VectorCache(cache_dir(index_dir, settings.model))
+    precision = passage_precision(settings.encode_precision)
+    cache = VectorCache(cache_dir(index_dir, vector_source(settings.model, precision)))
     known = cache.load(encoder.dim)
     todo = [i for i, key in enumerate(keys) if key not in known]
     for start in range(0, len(todo), CHUNK):
         part = todo[start : start + CHUNK]
-        vectors = encoder.encode_passages([text_of(i) for i in part], batch_size=settings.encode_batch_size)
+        vectors = encoder.encode_passages(
+            [text_of(i) for i in part], batch_size=settings.encode_batch_size, precision=precision
+        )
         cache.add([keys[i] for i in part], vectors)
         known.update(zip((keys[i] for i in part), vectors))
         if progress:
@@ -152,10 +162,12 @@ def complete(index_dir: Path, keys: list[bytes], text_of, settings: Settings, pr
     return retriever, len(todo)
 
 
-def _old_vectors(old: OldIndex | None, model: str, dim: int) -> dict[bytes, np.ndarray]:
-    """Vectors of the old index by row key, when the same model made them (else none: they are not comparable)."""
+def _old_vectors(old: OldIndex | None, model: str, dim: int, precision: str) -> dict[bytes, np.ndarray]:
+    """Vectors of the old index by row key, when the same model made them at the same precision (else none)."""
     status = old.statuses.get(DenseRetriever.name) if old else None
     if status is None or not status.on or status.details.get("model") != model:
+        return {}
+    if status.details.get("precision", "fp32") != precision:
         return {}
     try:
         vectors = DenseIndex.load(old.folder / FOLDER).vectors()

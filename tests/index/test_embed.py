@@ -66,7 +66,8 @@ def test_a_killed_embedding_resumes_without_recomputing_finished_chunks(tmp_path
     with pytest.raises(KeyboardInterrupt):
         embed_pending(index_dir)
     assert len(seen) == 3 * 16 and needs_vectors(index_dir)  # three chunks done, the index still BM25-only
-    cache = VectorCache(cache_dir(index_dir, str(tiny_model_dir)))
+    source = dense.vector_source(str(tiny_model_dir), dense.passage_precision(Settings().encode_precision))
+    cache = VectorCache(cache_dir(index_dir, source))
     assert len(cache.load()) == 3 * 16
     first = list(seen)
     seen.clear()

@@ -302,3 +302,18 @@ def test_import_ipqa_dense_stays_light():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False, cwd=ROOT
     )
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_bf16_passages_are_float32_unit_vectors_close_to_fp32(tiny_model_dir):
+    from ipqa.retrieval.encoder import passage_precision
+
+    encoder = load_encoder(str(tiny_model_dir))
+    fp32 = encoder.encode_passages(TEXTS, precision="fp32")
+    bf16 = encoder.encode_passages(TEXTS, precision="bf16")
+    assert bf16.dtype == np.float32 and np.allclose(np.linalg.norm(bf16, axis=1), 1.0, atol=1e-5)
+    centre = fp32.mean(axis=0)
+    a, b = fp32 - centre, bf16 - centre
+    cos = np.sum(a * b, axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+    assert cos.min() > 0.95
+    assert passage_precision("fp32") == "fp32" and passage_precision("bf16") == "bf16"
+    assert passage_precision("auto") in ("fp32", "bf16")
