@@ -105,10 +105,11 @@ def load_encoder(name_or_path: str) -> Encoder:
 
 def passage_precision(setting: str) -> str:
     """The precision passages are encoded at: "bf16" when asked, or with "auto" when the CPU computes bf16 natively
-    (AMX / AVX512-BF16: torch's oneDNN reports it), else "fp32". benchmarks/bench_precision.py measured bf16
-    autocast at 3.1× the fp32 passages/s on this Xeon (AMX), with vectors at centred cosine 0.997 to fp32 and 97% of
-    each passage's ten nearest neighbours kept; a bf16 copy of the weights was faster but kept only 38% of them,
-    and int8 dynamic quantisation gave 1.3×, so neither is used."""
+    (AMX / AVX512-BF16: torch's oneDNN reports it), else "fp32". benchmarks/bench_precision.py (random weights in
+    bge-small-zh's shape, two runs) measured bf16 autocast at 3.1–3.9× the fp32 passages/s on this Xeon (AMX), with
+    vectors at centred cosine 0.997 to fp32 and 87–97% of each passage's ten nearest neighbours kept; a bf16 copy
+    of the weights was faster (4.97×) but kept only 23–38% of them, and int8 dynamic quantisation gave 1.3×, so
+    neither is used. Set "fp32" to turn it off."""
     if setting in ("fp32", "bf16"):
         return setting
     try:
