@@ -26,6 +26,7 @@ from importlib import resources
 from ipqa.answer.analysis import years_in
 from ipqa.answer.spans import fold, term_score
 from ipqa.retrieval.expansion import load_thesaurus
+from ipqa.retrieval.tokens import everyday_words
 
 # Fitted by benchmarks/calibrate_gate.py on the calibration questions (seeds + lawrefbook, BM25 only): see the
 # module docstring and the figures in the README.
@@ -36,12 +37,6 @@ MAX_UNKNOWN = 0.5  # refuse when at least this share of the topic words occurs n
 RELATED = 0.6  # a thesaurus relative counts at this share of the word itself
 RELATIVE = 0.75  # hits within this fraction of the best hit's coverage take part in the answer
 MIN_RELEVANCE = MIN_NARROWED  # the lowest bar any answer passes (tests and callers that need one number)
-
-
-@lru_cache(maxsize=1)
-def colloquial_words() -> frozenset[str]:
-    text = (resources.files("ipqa") / "data" / "colloquial.txt").read_text(encoding="utf-8")
-    return frozenset(w for line in text.splitlines() for w in line.split("#", 1)[0].split())
 
 
 def _related(term: str) -> tuple[str, ...]:
@@ -72,7 +67,7 @@ def ip_presence(term: str, folded: str) -> float:
 
 
 def topic_of(terms: list[str], frame_words: frozenset[str]) -> list[str]:
-    everyday = colloquial_words()
+    everyday = everyday_words()
     return [t for t in terms if t not in frame_words and t not in everyday]
 
 

@@ -21,7 +21,7 @@ from ipqa.retrieval.base import Query, Retriever, RetrieverStatus
 from ipqa.retrieval.expansion import expand
 from ipqa.retrieval.fusion import rrf
 from ipqa.retrieval.registry import UnknownRetriever, retriever_classes
-from ipqa.retrieval.tokens import tokenize
+from ipqa.retrieval.tokens import query_tokens, tokenize
 from ipqa.settings import MAX_QUESTION_CHARS as MAX_QUERY_CHARS
 from ipqa.text import normalise
 
@@ -136,7 +136,7 @@ class Index:
             notes.append(f"the query was cut to its first {MAX_QUERY_CHARS} characters")
             text = text[:MAX_QUERY_CHARS]
         s = self.settings
-        tokens = tokenize(text, s.tokenizer)
+        tokens = query_tokens(text, s.tokenizer)
         terms = tuple(dict.fromkeys(tokenize(text, "words")))
         if not tokens:  # only punctuation, symbols, emoji or question words: nothing either retriever can use
             return SearchResult(
