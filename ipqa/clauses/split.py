@@ -204,16 +204,31 @@ def _pieces(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, 
     return out
 
 
-def _spam_flags(doc: Document, excluded: _Excluded, start: int, end: int) -> tuple[Flag, ...]:
+class _PlacedFlags:
+    """The document's flags that have a span, sorted by start, for the flags overlapping one clause without
+    scanning them all per clause (a 200 MB file has tens of thousands of clauses and of flags)."""
+
+    def __init__(self, doc: Document) -> None:
+        self.flags = sorted((f for f in doc.flags if f.start is not None and f.end is not None), key=lambda f: f.start)
+        self.starts = [f.start for f in self.flags]
+        self.longest = max((f.end - f.start for f in self.flags), default=0)
+
+    def overlapping(self, start: int, end: int) -> list[Flag]:
+        lo = bisect.bisect_left(self.starts, start - self.longest)
+        hi = bisect.bisect_left(self.starts, end)
+        return [f for f in self.flags[lo:hi] if f.end > start]
+
+
+def _spam_flags(placed: _PlacedFlags, excluded: _Excluded, start: int, end: int) -> tuple[Flag, ...]:
     """Inline excluded text and the document's spam findings inside [start, end), in document coordinates."""
     flags: dict[tuple[int, int], Flag] = {}
-    doc_spam = [f for f in doc.flags if f.start is not None and f.end is not None]
+    doc_spam = placed.overlapping(start, end)
     for s, e in excluded.overlapping(start, end):
         s, e = max(s, start), min(e, end)
         detail = next((f.detail for f in doc_spam if f.start < e and f.end > s), "excluded text inside the clause")
         flags[(s, e)] = Flag("spam", detail, s, e)
     for f in doc_spam:
-        if f.kind == "spam" and f.start < end and f.end > start:
+        if f.kind == "spam":
             s, e = max(f.start, start), min(f.end, end)
             flags.setdefault((s, e), Flag("spam", f.detail, s, e))
     return tuple(flags[k] for k in sorted(flags))
@@ -238,6 +253,7 @@ def split_clauses(doc: Document, max_chars: int = 500) -> list[Clause]:
     followed by its items): the heading assigns the whole section."""
     text = doc.text
     excluded = _Excluded(doc.excluded)
+    placed = _PlacedFlags(doc)
     first_is_lead = depts.states_lead_rule(text)
     seen: dict[str, int] = {}
     heading_units: dict[int, Departments] = {}  # id(block) → units named on a heading-only line
@@ -272,7 +288,7 @@ def split_clauses(doc: Document, max_chars: int = 500) -> list[Clause]:
                     start=s,
                     end=e,
                     departments=units,
-                    flags=_spam_flags(doc, excluded, s, e),
+                    flags=_spam_flags(placed, excluded, s, e),
                     labels=labels,
                 )
             )

@@ -6,6 +6,8 @@ the dates in the text. A field that the text does not settle stays empty (never 
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,13 +50,19 @@ def is_organ(line: str) -> bool:
 
 def _body_lines(text: str, cleaned: Cleaned, header: Header) -> list[tuple[int, int, str]]:
     """Non-empty lines that no excluded span (header, boilerplate line, spam line) covers entirely."""
-    excluded = list(cleaned.excluded) + ([header.span] if header.span else [])
+    # One span covers [first, last] iff, of the spans starting at or before ``first``, the one reaching furthest
+    # reaches ``last``: a bisect and a running maximum per line instead of a scan of every span (that scan made
+    # reading a 200 MB file quadratic).
+    excluded = sorted(list(cleaned.excluded) + ([header.span] if header.span else []))
+    starts = [s for s, _ in excluded]
+    reach = list(itertools.accumulate((e for _, e in excluded), max))
     out = []
     for start, end, line in iter_lines(text):
         if not line.strip():
             continue
         first, last = start + len(line) - len(line.lstrip()), start + len(line.rstrip())
-        if not any(s <= first and last <= e for s, e in excluded):
+        i = bisect.bisect_right(starts, first) - 1
+        if not (i >= 0 and last <= reach[i]):
             out.append((start, end, line))
     return out
 
