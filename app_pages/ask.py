@@ -80,8 +80,8 @@ def show_answer(index, answer, script: Script) -> None:
     from ipqa.retrieval.tokens import tokenize
 
     for note in answer.notes:
-        if not (index.dense_status and index.dense_status in note):  # the banner already says it
-            st.caption(md_escape(note))
+        if not (index.dense_status and index.dense_status in note) and (text := labels.note_text(note)):
+            st.caption(md_escape(text))  # (semantic search off: the banner already says it)
     if answer.answered:
         st.subheader("答案")
         st.html(f'<div class="ipqa-answer">{labels.answer_html(answer, script)}</div>')

@@ -153,10 +153,11 @@ def go(**params: str) -> None:
 
 
 def show_banner(index) -> None:
+    """One short line while semantic search is off (the how-to is on the corpus page, for the administrator)."""
     if index.dense_status:
         embedding = _embedding(str(index.folder)) if "being computed" in index.dense_status else None
         progress = (embedding["done"], embedding["total"]) if embedding else None
-        st.warning(labels.dense_banner(index.dense_status, progress), icon="⚠️")
+        st.caption("ℹ️ " + labels.dense_banner(index.dense_status, progress))
 
 
 def keep_filters() -> None:
@@ -168,17 +169,22 @@ def keep_filters() -> None:
 def show_filters(opts: html.FilterOptions) -> Filters:
     sb = st.sidebar
     sb.subheader("筛选")
-    region = sb.selectbox("地区", [ALL, *opts.regions], key="f_region")
-    level = sb.selectbox("层级", [ALL, *opts.levels], key="f_level", format_func=labels.level_label)
-    issuer = sb.selectbox("发布机关", [ALL, *opts.issuers], key="f_issuer")
-    doc_type = sb.selectbox("文件类型", [ALL, *opts.doc_types], key="f_type")
-    validity = sb.selectbox("有效性", [ALL, *opts.validities], key="f_validity")
+    pick = "请选择"
+    region = sb.selectbox("地区", [ALL, *opts.regions], key="f_region", placeholder=pick)
+    level = sb.selectbox("层级", [ALL, *opts.levels], key="f_level", format_func=labels.level_label, placeholder=pick)
+    issuer = sb.selectbox("发布机关", [ALL, *opts.issuers], key="f_issuer", placeholder=pick)
+    doc_type = sb.selectbox("文件类型", [ALL, *opts.doc_types], key="f_type", placeholder=pick)
+    validity = sb.selectbox("有效性", [ALL, *opts.validities], key="f_validity", placeholder=pick)
     years = None
     if opts.years and opts.years[0] < opts.years[1]:
-        years = sb.slider("年份", opts.years[0], opts.years[1], opts.years, key="f_years")
+        if "f_years" not in st.session_state:  # the default goes through the state only (no widget-state warning)
+            st.session_state["f_years"] = opts.years
+        years = sb.slider("年份", opts.years[0], opts.years[1], key="f_years")
         years = None if tuple(years) == opts.years else years
     titles = dict(opts.documents)
-    docs = sb.multiselect("文件", list(titles), key="f_docs", format_func=lambda d: titles[d])
+    docs = sb.multiselect(
+        "文件", list(titles), key="f_docs", format_func=lambda d: titles[d], placeholder="选择文件（可多选）"
+    )
     return Filters(
         region="" if region == ALL else region,
         level="" if level == ALL else level,
