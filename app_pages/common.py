@@ -166,15 +166,20 @@ def keep_filters() -> None:
         st.session_state[key] = st.session_state[key]
 
 
-def show_filters(opts: html.FilterOptions) -> Filters:
+def show_filters(opts: html.FilterOptions, script: labels.Script = "original") -> Filters:
+    """The sidebar filters; the values are shown in the chosen script (the filters keep the documents' own)."""
     sb = st.sidebar
     sb.subheader("筛选")
     pick = "请选择"
-    region = sb.selectbox("地区", [ALL, *opts.regions], key="f_region", placeholder=pick)
+
+    def shown(value: str) -> str:
+        return labels.convert_script(value, script)
+
+    region = sb.selectbox("地区", [ALL, *opts.regions], key="f_region", format_func=shown, placeholder=pick)
     level = sb.selectbox("层级", [ALL, *opts.levels], key="f_level", format_func=labels.level_label, placeholder=pick)
-    issuer = sb.selectbox("发布机关", [ALL, *opts.issuers], key="f_issuer", placeholder=pick)
-    doc_type = sb.selectbox("文件类型", [ALL, *opts.doc_types], key="f_type", placeholder=pick)
-    validity = sb.selectbox("有效性", [ALL, *opts.validities], key="f_validity", placeholder=pick)
+    issuer = sb.selectbox("发布机关", [ALL, *opts.issuers], key="f_issuer", format_func=shown, placeholder=pick)
+    doc_type = sb.selectbox("文件类型", [ALL, *opts.doc_types], key="f_type", format_func=shown, placeholder=pick)
+    validity = sb.selectbox("有效性", [ALL, *opts.validities], key="f_validity", format_func=shown, placeholder=pick)
     years = None
     if opts.years and opts.years[0] < opts.years[1]:
         if "f_years" not in st.session_state:  # the default goes through the state only (no widget-state warning)
@@ -183,7 +188,7 @@ def show_filters(opts: html.FilterOptions) -> Filters:
         years = None if tuple(years) == opts.years else years
     titles = dict(opts.documents)
     docs = sb.multiselect(
-        "文件", list(titles), key="f_docs", format_func=lambda d: titles[d], placeholder="选择文件（可多选）"
+        "文件", list(titles), key="f_docs", format_func=lambda d: shown(titles[d]), placeholder="选择文件（可多选）"
     )
     return Filters(
         region="" if region == ALL else region,

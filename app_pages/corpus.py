@@ -11,10 +11,10 @@ from ipqa.views.labels import Script, md_escape
 
 
 def show_page(loaded: html.Loaded, script: Script, config: Config) -> None:
-    show_corpus(loaded, config)
+    show_corpus(loaded, config, script)
 
 
-def show_corpus(loaded: html.Loaded, config: Config) -> None:
+def show_corpus(loaded: html.Loaded, config: Config, script: Script = "original") -> None:
     """Documents, metadata, data-quality flags and the files that could not be read, with the reasons."""
     index = loaded.index
     st.title("语料与数据质量")
@@ -23,7 +23,7 @@ def show_corpus(loaded: html.Loaded, config: Config) -> None:
     for col, (label, number) in zip(st.columns(3), counts):
         col.metric(label, number)
     counts = {doc_id: len(items) for doc_id, items in loaded.by_doc.items()}
-    st.dataframe(html.corpus_rows(index.documents, counts), key="corpus_table", hide_index=True)
+    st.dataframe(html.corpus_rows(index.documents, counts, script), key="corpus_table", hide_index=True)
     if index.skipped:
         st.subheader("未能读取的文件")
         rows = [{"文件": s.path, "原因": labels.skip_reason(s.reason)} for s in index.skipped]

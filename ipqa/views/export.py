@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ipqa.records import Answer, Citation, Hit
 from ipqa.text import iter_lines
@@ -41,12 +41,14 @@ COLUMNS = [
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def citation_text(c: Citation) -> str:
-    """A citation to paste into a report: reference, source details, the verbatim quote and how to check it."""
+def citation_text(c: Citation, convert: Callable[[str], str] | None = None) -> str:
+    """A citation to paste into a report: reference, source details, the verbatim quote and how to check it.
+    ``convert`` (the app's script choice) applies to the reference, details and quote, never to the ids."""
+    convert = convert or (lambda s: s)
     details = "；".join(p for p in (c.doc_number, c.issuer, c.date) if p)
     lines = [
-        c.reference() + (f"（{details}）" if details else ""),
-        f"“{c.quote}”",
+        convert(c.reference() + (f"（{details}）" if details else "")),
+        f"“{convert(c.quote)}”",
         f"条款 {c.clause_id}，字符 {c.start}–{c.end}，文件校验值（SHA-256）{c.sha256}",
     ]
     return "\n".join(lines)

@@ -183,8 +183,15 @@ def filter_options(documents: Mapping[str, Document]) -> FilterOptions:
     )
 
 
-def corpus_rows(documents: Mapping[str, Document], clause_counts: Mapping[str, int]) -> list[dict]:
-    """One row per document for the corpus page: metadata, clause count, missing fields and flags."""
+def corpus_rows(
+    documents: Mapping[str, Document], clause_counts: Mapping[str, int], script: Script = "original"
+) -> list[dict]:
+    """One row per document for the corpus page: metadata (in the chosen script), clause count, missing fields and
+    flags."""
+
+    def shown(value: str) -> str:
+        return convert_script(value, script)
+
     rows = []
     for doc_id in sorted(documents):
         doc = documents[doc_id]
@@ -197,11 +204,11 @@ def corpus_rows(documents: Mapping[str, Document], clause_counts: Mapping[str, i
         rows.append(
             {
                 "文件": doc_id,
-                "标题": m.title,
-                "发布机关": m.issuer,
-                "发文字号": m.doc_number,
+                "标题": shown(m.title),
+                "发布机关": shown(m.issuer),
+                "发文字号": shown(m.doc_number),
                 "日期": m.date,
-                "地区": m.region,
+                "地区": shown(m.region),
                 "层级": LEVEL_LABELS.get(m.level, m.level),
                 "类型": m.doc_type,
                 "有效性": validity_label(m.validity),

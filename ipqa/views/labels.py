@@ -147,10 +147,34 @@ def render_spans(
     return "".join(out)
 
 
+_UNIT_NOTE = re.compile(r"（原文：([^（）]+)）")
+
+
+def one_script(text: str, script: Script) -> str:
+    """Composed text (an answer) in the chosen script with each unit shown once: the composer writes a unit as
+    "省市场监管局（原文：省市場監管局）"; 简体/繁體 show it once in that script, 原文 shows the source spelling with the
+    simplified form after it ("省市場監管局（简体：省市场监管局）"), or once when both are the same."""
+    out, last = [], 0
+    for m in _UNIT_NOTE.finditer(text):
+        source = m[1]
+        simple = to_simplified(unicodedata.normalize("NFKC", source))
+        start = m.start() - len(simple)
+        if start < last or text[start : m.start()] != simple:
+            continue  # not a unit note (the text before it is not the simplified unit): leave it as written
+        out.append(convert_script(text[last:start], script))
+        if script != "original":
+            out.append(convert_script(simple, script))
+        else:
+            out.append(source if source == simple else f"{source}（简体：{simple}）")
+        last = m.end()
+    out.append(convert_script(text[last:], script))
+    return "".join(out)
+
+
 def answer_html(answer: Answer, script: Script = "original") -> str:
-    """The answer text escaped, with its ``[n]`` citation markers turned into superscript links to the
-    numbered citations below it."""
-    escaped = html.escape(convert_script(answer.text, script))
+    """The answer text escaped, in the chosen script (``one_script``), with its ``[n]`` citation markers turned
+    into superscript links to the numbered citations below it."""
+    escaped = html.escape(one_script(answer.text, script))
     escaped = escaped.replace("\n", "<br>")
     return _MARKER.sub(
         lambda m: f'<sup class="ipqa-cite"><a href="#ipqa-cite-{m.group(1)}">[{m.group(1)}]</a></sup>', escaped

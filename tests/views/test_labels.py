@@ -307,3 +307,13 @@ def test_informational_flags_are_defined_once():
 
     assert report.INFO_FLAGS is INFO_FLAGS
     assert set(INFO_FLAGS) <= set(FLAG_LABELS)
+
+
+def test_one_script_names_each_unit_once():
+    from ipqa.views.labels import one_script
+
+    text = "《甘肅省計劃》：省市场监管局（原文：省市場監管局）负责，省林草局配合[1]。"
+    assert one_script(text, "simplified") == "《甘肃省计划》：省市场监管局负责，省林草局配合[1]。"
+    assert one_script(text, "original") == "《甘肅省計劃》：省市場監管局（简体：省市场监管局）负责，省林草局配合[1]。"
+    assert one_script(text, "traditional").count("監管局") == 1 and "原文" not in one_script(text, "traditional")
+    assert one_script("见（原文：第三条）", "original") == "见（原文：第三条）"  # not a unit note: as written
