@@ -147,9 +147,103 @@ def start_embedding(config: Config) -> dict | None:
 
 
 def go(**params: str) -> None:
-    """Switch view by replacing the address's query parameters (so every view is shareable)."""
+    """Switch view by replacing the address's query parameters (so every view is shareable); the script and the
+    filters stay in the address."""
     st.query_params.clear()
-    st.query_params.update({k: v for k, v in params.items() if v})
+    st.query_params.update({k: v for k, v in {**url_state(), **params}.items() if v})
+
+
+# The state that lives in the address besides the view: query parameter → session-state key of its widget.
+STATE_PARAMS = {
+    "script": "script",
+    "region": "f_region",
+    "level": "f_level",
+    "issuer": "f_issuer",
+    "type": "f_type",
+    "validity": "f_validity",
+    "years": "f_years",
+    "docs": "f_docs",
+}
+_SYNCED = "_url_state"  # what this session last wrote to the address, to tell a changed address (Back, a link)
+
+
+_OPTIONS = "_url_options"  # the filter options the address is read against (set by restore_from_url)
+
+
+def url_state() -> dict[str, str]:
+    """The script and filters as they are now, as query parameters (defaults left out)."""
+    opts = st.session_state.get(_OPTIONS)
+    if opts is None:
+        return {}
+    state = {param: _encode(param, st.session_state.get(key), opts) for param, key in STATE_PARAMS.items()}
+    return {k: v for k, v in state.items() if v}
+
+
+def _encode(param: str, value, opts: html.FilterOptions) -> str:
+    if value is None:
+        return ""
+    if param == "script":
+        return "" if value == "original" else str(value)
+    if param == "years":
+        return "" if not opts.years or tuple(value) == tuple(opts.years) else f"{value[0]}-{value[1]}"
+    if param == "docs":
+        return ",".join(value)
+    return "" if value == ALL else str(value)
+
+
+def _decode(param: str, text: str, opts: html.FilterOptions):
+    """The widget value a query parameter stands for; None when it names nothing this index offers."""
+    choices = {
+        "region": opts.regions,
+        "level": opts.levels,
+        "issuer": opts.issuers,
+        "type": opts.doc_types,
+        "validity": opts.validities,
+    }
+    if param == "script":
+        return text if text in labels.SCRIPT_LABELS else None
+    if param == "years":
+        low, _, high = text.partition("-")
+        if not (opts.years and low.isdigit() and high.isdigit()):
+            return None
+        years = (max(int(low), opts.years[0]), min(int(high), opts.years[1]))
+        return years if years[0] <= years[1] else None
+    if param == "docs":
+        known = {d for d, _ in opts.documents}
+        docs = [d for d in text.split(",") if d in known]
+        return docs or None
+    return text if text in choices[param] else None
+
+
+def _default(param: str, opts: html.FilterOptions):
+    return {"script": "original", "years": opts.years, "docs": []}.get(param, ALL)
+
+
+def restore_from_url(opts: html.FilterOptions) -> None:
+    """Before the widgets: a query parameter that differs from what this session wrote (a shared link, the
+    browser's Back, a reload) sets its widget; a value the index does not offer is ignored."""
+    st.session_state[_OPTIONS] = opts
+    synced = st.session_state.get(_SYNCED, {})
+    for param, key in STATE_PARAMS.items():
+        text = st.query_params.get(param, "")
+        if text == synced.get(param, ""):
+            continue
+        value = _decode(param, text, opts) if text else _default(param, opts)
+        if value is not None:
+            st.session_state[key] = value
+
+
+def sync_url(opts: html.FilterOptions) -> None:
+    """After the widgets: the script and the filters written to the address (defaults removed)."""
+    st.session_state[_OPTIONS] = opts
+    state = url_state()
+    for param in STATE_PARAMS:
+        text = state.get(param, "")
+        if text and st.query_params.get(param) != text:
+            st.query_params[param] = text
+        elif not text and param in st.query_params:
+            del st.query_params[param]
+    st.session_state[_SYNCED] = {param: state.get(param, "") for param in STATE_PARAMS}
 
 
 def show_banner(index) -> None:

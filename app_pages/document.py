@@ -7,7 +7,7 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages.common import Config, go
+from app_pages.common import Config, go, url_state
 from ipqa.views import html, labels
 from ipqa.views.export import citation_text
 from ipqa.views.labels import Script, md_escape
@@ -46,7 +46,8 @@ def show_document(loaded: html.Loaded, doc_id: str, clause_id: str, script: Scri
     outline_col, text_col = st.columns([1, 2])
     with outline_col.container(height=640):
         st.caption(f"条款目录（{len(clauses)}）")
-        st.html(html.outline_html(html.outline(clauses, clause_id), doc_id, script, question))
+        rows = html.outline(clauses, clause_id)
+        st.html(html.outline_html(rows, doc_id, script, question, url_state()))
     with text_col:
         span = (0, len(doc.text))
         if cited is not None:

@@ -125,10 +125,17 @@ def outline(clauses: Sequence[Clause], current: str = "", snippet: int = 24) -> 
     return rows
 
 
-def outline_html(rows: Sequence[OutlineRow], doc_id: str, script: Script = "original", question: str = "") -> str:
+def outline_html(
+    rows: Sequence[OutlineRow],
+    doc_id: str,
+    script: Script = "original",
+    question: str = "",
+    state: Mapping[str, str] | None = None,
+) -> str:
     """The outline as nested ``<details>``: every heading folds, and only the headings above the current clause
-    start open, so the cited clause is in view without scripts. Clauses are links that reopen the document at
-    that clause (keeping the question, for the highlighting and the way back). All text is escaped."""
+        start open, so the cited clause is in view without scripts. Clauses are links that reopen the document at
+        that clause (keeping the question, for the highlighting and the way back, and ``state``: the script and filters
+    in the address). All text is escaped."""
     ancestors, stack = set(), []
     for i, row in enumerate(rows):
         while stack and rows[stack[-1]].depth >= row.depth:
@@ -148,7 +155,7 @@ def outline_html(rows: Sequence[OutlineRow], doc_id: str, script: Script = "orig
             open_depths.append(row.depth)
             continue
         cls = "ipqa-item ipqa-current" if row.current else "ipqa-item"
-        href = html.escape(link(doc=doc_id, clause=row.clause_id, q=question), quote=True)
+        href = html.escape(link(**(state or {}), doc=doc_id, clause=row.clause_id, q=question), quote=True)
         out.append(f'<div class="{cls}"><a href="{href}" target="_self">{text}</a></div>')
     return "".join(out + ["</details>"] * len(open_depths) + ["</div>"])
 
