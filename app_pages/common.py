@@ -149,8 +149,8 @@ def start_embedding(config: Config) -> dict | None:
 def go(**params: str) -> None:
     """Switch view by replacing the address's query parameters (so every view is shareable); the script and the
     filters stay in the address."""
-    st.query_params.clear()
-    st.query_params.update({k: v for k, v in {**url_state(), **params}.items() if v})
+    # one update (clear + update would be two, and the browser's history would get an empty address between)
+    st.query_params.from_dict({k: v for k, v in {**params, **url_state()}.items() if v})
 
 
 # The state that lives in the address besides the view: query parameter → session-state key of its widget.
@@ -237,12 +237,9 @@ def sync_url(opts: html.FilterOptions) -> None:
     """After the widgets: the script and the filters written to the address (defaults removed)."""
     st.session_state[_OPTIONS] = opts
     state = url_state()
-    for param in STATE_PARAMS:
-        text = state.get(param, "")
-        if text and st.query_params.get(param) != text:
-            st.query_params[param] = text
-        elif not text and param in st.query_params:
-            del st.query_params[param]
+    address = {k: v for k, v in st.query_params.to_dict().items() if k not in STATE_PARAMS} | state
+    if address != st.query_params.to_dict():
+        st.query_params.from_dict(address)  # one update: one entry in the browser's history
     st.session_state[_SYNCED] = {param: state.get(param, "") for param in STATE_PARAMS}
 
 
