@@ -101,3 +101,25 @@ def test_shared_link_with_script_and_filter_then_back_from_the_document(served):
     assert "doc=" not in driver.current_url and "level=provincial" in driver.current_url
     assert "script=simplified" in driver.current_url
     driver.save_screenshot(str(ARTIFACTS / "browser-back.png"))
+
+
+def test_screenshots_of_each_page_at_desktop_and_phone_width(served):
+    """Artifacts for people to look at: artifacts/page-<page>-<desktop|phone>.png."""
+    from urllib.parse import urlencode
+
+    url, _, _ = served
+    pages = {
+        "ask": ("/?" + urlencode({"q": PLEDGE}), ".ipqa-answer", "省市场监管局"),
+        "document": ("/?" + urlencode({"doc": "001_e22083f13b5790bb"}), ".ipqa-doc", ""),
+        "corpus": ("/?page=corpus", "button", "重建索引"),  # below the tables
+    }
+    for width_name, (width, height) in {"desktop": (1400, 1000), "phone": (390, 844)}.items():
+        with chromium(width, height) as driver:
+            for page, (path, css, text) in pages.items():
+                driver.get(url + path)
+                wait_for(driver, css, contains=text)
+                if page == "corpus":
+                    wait_for(driver, "[data-testid='stDataFrame'] canvas, [data-testid='stDataFrame'] table")
+                shot = ARTIFACTS / f"page-{page}-{width_name}.png"
+                driver.save_screenshot(str(shot))
+                assert shot.stat().st_size > 0
