@@ -7,7 +7,9 @@ joined by the path separator), IPQA_MODEL (embedding model; "" for keywords only
 this file's folder. A missing or stale index is built from the corpus on first use.
 
 Navigation: the address's query parameters pick the page, so every view is a shareable link at the app's root:
-``?q=…`` the ask page, ``?doc=…&clause=…`` the document page, ``?page=corpus`` the corpus page. Each run hands
+``?q=…`` the ask page, ``?doc=…&clause=…`` the document page, ``?page=corpus`` the corpus page; the script and the
+filters ride along on every view (``?script=simplified&region=…&level=…&issuer=…&type=…&validity=…&years=2018-2024
+&docs=id1,id2``), so a shared link reproduces the page and the browser's Back restores it. Each run hands
 ``st.navigation`` just that page as the default (its URL path is the root): a click that changes the parameters
 reruns the page the browser was on, and st.navigation then runs the page the new parameters name.
 """
@@ -19,7 +21,7 @@ from functools import partial
 import streamlit as st
 
 from app_pages import ask, corpus, document
-from app_pages.common import Config, ensure_index, go, keep_filters, start_embedding
+from app_pages.common import Config, ensure_index, go, keep_filters, restore_from_url, start_embedding, sync_url
 from ipqa.views import html, labels
 from ipqa.views.labels import Script
 
@@ -50,12 +52,14 @@ def main() -> None:
     config = Config.from_env()
     loaded = ensure_index(config)
     start_embedding(config)  # missing clause vectors are computed in the background; BM25 serves meanwhile
+    restore_from_url(loaded.options)  # ?script=…&region=… from a shared link or the browser's Back
     keep_filters()  # keep filters set while a document is open
     script = show_sidebar()
     name = view(st.query_params)
     render, title = PAGES[name]
     page = st.Page(partial(render, loaded, script, config), title=title, url_path=name, default=True)
     st.navigation([page], position="hidden").run()
+    sync_url(loaded.options)  # the script and filters as the page now shows them, in the address
 
 
 main()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 import streamlit as st
 
@@ -24,7 +25,7 @@ EXAMPLES = [
 
 def show_page(loaded: html.Loaded, script: Script, config: Config) -> None:
     show_banner(loaded.index)
-    show_ask(loaded, show_filters(loaded.options), script)
+    show_ask(loaded, show_filters(loaded.options, script), script)
 
 
 def show_ask(loaded: html.Loaded, filters: Filters, script: Script) -> None:
@@ -80,16 +81,18 @@ def show_answer(index, answer, script: Script) -> None:
     from ipqa.retrieval.tokens import tokenize
 
     for note in answer.notes:
-        if not (index.dense_status and index.dense_status in note):  # the banner already says it
-            st.caption(md_escape(note))
+        if not (index.dense_status and index.dense_status in note) and (text := labels.note_text(note)):
+            st.caption(md_escape(text))  # (semantic search off: the banner already says it)
     if answer.answered:
         st.subheader("答案")
         st.html(f'<div class="ipqa-answer">{labels.answer_html(answer, script)}</div>')
     else:
-        st.info(md_escape(answer.text))
+        st.info(md_escape(labels.one_script(answer.text, script)))
+    convert = partial(labels.convert_script, script=script)
     for i, c in enumerate(answer.citations, 1):
-        st.html(html.citation_header_html(i, c.reference(), " · ".join(p for p in (c.doc_number, c.date) if p)))
-        st.code(citation_text(c), language=None, wrap_lines=True)
+        details = " · ".join(p for p in (c.doc_number, c.date) if p)
+        st.html(html.citation_header_html(i, convert(c.reference()), convert(details)))
+        st.code(citation_text(c, convert), language=None, wrap_lines=True)
         st.button("打开原文", key=f"open_cite_{i}", on_click=go, kwargs=open_args(c.doc_id, c.clause_id, answer))
     if not answer.hits:
         return
@@ -129,9 +132,11 @@ def show_card(rank: int, hit, citation, doc, terms, script: Script, answer) -> N
     with st.container(border=True):
         st.html(html.card_html(card))
         for warning in card.warnings:
-            st.warning(md_escape(warning), icon="⚠️")
+            st.warning(md_escape(labels.convert_script(warning, script)), icon="⚠️")
         left, right = st.columns([1, 3])
         args = open_args(card.doc_id, card.clause_id, answer)
         left.button("打开原文", key=f"open_hit_{rank}", on_click=go, kwargs=args)
         with right.expander("复制引用"):
-            st.code(citation_text(citation), language=None, wrap_lines=True)
+            st.code(
+                citation_text(citation, partial(labels.convert_script, script=script)), language=None, wrap_lines=True
+            )

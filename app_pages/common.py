@@ -147,16 +147,108 @@ def start_embedding(config: Config) -> dict | None:
 
 
 def go(**params: str) -> None:
-    """Switch view by replacing the address's query parameters (so every view is shareable)."""
-    st.query_params.clear()
-    st.query_params.update({k: v for k, v in params.items() if v})
+    """Switch view by replacing the address's query parameters (so every view is shareable); the script and the
+    filters stay in the address."""
+    # one update (clear + update would be two, and the browser's history would get an empty address between)
+    st.query_params.from_dict({k: v for k, v in {**params, **url_state()}.items() if v})
+
+
+# The state that lives in the address besides the view: query parameter → session-state key of its widget.
+STATE_PARAMS = {
+    "script": "script",
+    "region": "f_region",
+    "level": "f_level",
+    "issuer": "f_issuer",
+    "type": "f_type",
+    "validity": "f_validity",
+    "years": "f_years",
+    "docs": "f_docs",
+}
+_SYNCED = "_url_state"  # what this session last wrote to the address, to tell a changed address (Back, a link)
+
+
+_OPTIONS = "_url_options"  # the filter options the address is read against (set by restore_from_url)
+
+
+def url_state() -> dict[str, str]:
+    """The script and filters as they are now, as query parameters (defaults left out)."""
+    opts = st.session_state.get(_OPTIONS)
+    if opts is None:
+        return {}
+    state = {param: _encode(param, st.session_state.get(key), opts) for param, key in STATE_PARAMS.items()}
+    return {k: v for k, v in state.items() if v}
+
+
+def _encode(param: str, value, opts: html.FilterOptions) -> str:
+    if value is None:
+        return ""
+    if param == "script":
+        return "" if value == "original" else str(value)
+    if param == "years":
+        return "" if not opts.years or tuple(value) == tuple(opts.years) else f"{value[0]}-{value[1]}"
+    if param == "docs":
+        return ",".join(value)
+    return "" if value == ALL else str(value)
+
+
+def _decode(param: str, text: str, opts: html.FilterOptions):
+    """The widget value a query parameter stands for; None when it names nothing this index offers."""
+    choices = {
+        "region": opts.regions,
+        "level": opts.levels,
+        "issuer": opts.issuers,
+        "type": opts.doc_types,
+        "validity": opts.validities,
+    }
+    if param == "script":
+        return text if text in labels.SCRIPT_LABELS else None
+    if param == "years":
+        low, _, high = text.partition("-")
+        if not (opts.years and low.isdigit() and high.isdigit()):
+            return None
+        years = (max(int(low), opts.years[0]), min(int(high), opts.years[1]))
+        return years if years[0] <= years[1] else None
+    if param == "docs":
+        known = {d for d, _ in opts.documents}
+        docs = [d for d in text.split(",") if d in known]
+        return docs or None
+    return text if text in choices[param] else None
+
+
+def _default(param: str, opts: html.FilterOptions):
+    return {"script": "original", "years": opts.years, "docs": []}.get(param, ALL)
+
+
+def restore_from_url(opts: html.FilterOptions) -> None:
+    """Before the widgets: a query parameter that differs from what this session wrote (a shared link, the
+    browser's Back, a reload) sets its widget; a value the index does not offer is ignored."""
+    st.session_state[_OPTIONS] = opts
+    synced = st.session_state.get(_SYNCED, {})
+    for param, key in STATE_PARAMS.items():
+        text = st.query_params.get(param, "")
+        if text == synced.get(param, ""):
+            continue
+        value = _decode(param, text, opts) if text else _default(param, opts)
+        if value is not None:
+            st.session_state[key] = value
+
+
+def sync_url(opts: html.FilterOptions) -> None:
+    """After the widgets: the script and the filters written to the address (defaults removed)."""
+    st.session_state[_OPTIONS] = opts
+    state = url_state()
+    address = {k: v for k, v in st.query_params.to_dict().items() if k not in STATE_PARAMS} | state
+    if address != st.query_params.to_dict():
+        st.query_params.from_dict(address)  # one update: one entry in the browser's history
+    st.session_state[_SYNCED] = {param: state.get(param, "") for param in STATE_PARAMS}
 
 
 def show_banner(index) -> None:
+    """One short line while semantic search is off (the how-to is on the corpus page, for the administrator)."""
     if index.dense_status:
         embedding = _embedding(str(index.folder)) if "being computed" in index.dense_status else None
         progress = (embedding["done"], embedding["total"]) if embedding else None
-        st.warning(labels.dense_banner(index.dense_status, progress), icon="⚠️")
+        st.caption("ℹ️ " + labels.dense_banner(index.dense_status, progress))
 
 
 def keep_filters() -> None:
@@ -165,20 +257,30 @@ def keep_filters() -> None:
         st.session_state[key] = st.session_state[key]
 
 
-def show_filters(opts: html.FilterOptions) -> Filters:
+def show_filters(opts: html.FilterOptions, script: labels.Script = "original") -> Filters:
+    """The sidebar filters; the values are shown in the chosen script (the filters keep the documents' own)."""
     sb = st.sidebar
     sb.subheader("筛选")
-    region = sb.selectbox("地区", [ALL, *opts.regions], key="f_region")
-    level = sb.selectbox("层级", [ALL, *opts.levels], key="f_level", format_func=labels.level_label)
-    issuer = sb.selectbox("发布机关", [ALL, *opts.issuers], key="f_issuer")
-    doc_type = sb.selectbox("文件类型", [ALL, *opts.doc_types], key="f_type")
-    validity = sb.selectbox("有效性", [ALL, *opts.validities], key="f_validity")
+    pick = "请选择"
+
+    def shown(value: str) -> str:
+        return labels.convert_script(value, script)
+
+    region = sb.selectbox("地区", [ALL, *opts.regions], key="f_region", format_func=shown, placeholder=pick)
+    level = sb.selectbox("层级", [ALL, *opts.levels], key="f_level", format_func=labels.level_label, placeholder=pick)
+    issuer = sb.selectbox("发布机关", [ALL, *opts.issuers], key="f_issuer", format_func=shown, placeholder=pick)
+    doc_type = sb.selectbox("文件类型", [ALL, *opts.doc_types], key="f_type", format_func=shown, placeholder=pick)
+    validity = sb.selectbox("有效性", [ALL, *opts.validities], key="f_validity", format_func=shown, placeholder=pick)
     years = None
     if opts.years and opts.years[0] < opts.years[1]:
-        years = sb.slider("年份", opts.years[0], opts.years[1], opts.years, key="f_years")
+        if "f_years" not in st.session_state:  # the default goes through the state only (no widget-state warning)
+            st.session_state["f_years"] = opts.years
+        years = sb.slider("年份", opts.years[0], opts.years[1], key="f_years")
         years = None if tuple(years) == opts.years else years
     titles = dict(opts.documents)
-    docs = sb.multiselect("文件", list(titles), key="f_docs", format_func=lambda d: titles[d])
+    docs = sb.multiselect(
+        "文件", list(titles), key="f_docs", format_func=lambda d: shown(titles[d]), placeholder="选择文件（可多选）"
+    )
     return Filters(
         region="" if region == ALL else region,
         level="" if level == ALL else level,

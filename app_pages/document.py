@@ -3,9 +3,11 @@ with the clause outline beside it and the way back to the question (``?q=`` ride
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
-from app_pages.common import Config, go
+from app_pages.common import Config, go, url_state
 from ipqa.views import html, labels
 from ipqa.views.export import citation_text
 from ipqa.views.labels import Script, md_escape
@@ -36,19 +38,22 @@ def show_document(loaded: html.Loaded, doc_id: str, clause_id: str, script: Scri
     position = ids.index(clause_id) if clause_id else None
     cited = clauses[position] if position is not None else None
     st.html(html.document_header_html(doc, script))
+    convert = partial(labels.convert_script, script=script)
     for message in labels.flag_messages(doc.flags, "warning"):
-        st.warning(md_escape(message), icon="⚠️")
+        st.warning(md_escape(convert(message)), icon="⚠️")
     for message in labels.flag_messages(doc.flags, "info"):
-        st.caption(md_escape(message))
+        st.caption(md_escape(convert(message)))
     outline_col, text_col = st.columns([1, 2])
     with outline_col.container(height=640):
         st.caption(f"条款目录（{len(clauses)}）")
-        st.html(html.outline_html(html.outline(clauses, clause_id), doc_id, script, question))
+        rows = html.outline(clauses, clause_id)
+        st.html(html.outline_html(rows, doc_id, script, question, url_state()))
     with text_col:
         span = (0, len(doc.text))
         if cited is not None:
-            st.caption(f"引用条款：{md_escape(cited.path_text)}")
-            st.code(citation_text(citation_for(index, cited, cited.start, cited.end)), language=None, wrap_lines=True)
+            st.caption(f"引用条款：{md_escape(convert(cited.path_text))}")
+            citation = citation_for(index, cited, cited.start, cited.end)
+            st.code(citation_text(citation, convert), language=None, wrap_lines=True)
             if not st.toggle("显示全文", key="full_text"):
                 span = html.context_span(clauses, position)
         terms = tokenize(question) if question and not labels.question_problem(question) else ()

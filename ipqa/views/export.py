@@ -2,14 +2,15 @@
 (for reports), plus the one-citation text a person copies into a document.
 
 Every row carries what an auditor needs to re-check the quote: clause id, document title, 发文字号, issuer,
-date, clause path, the verbatim quote, its character span in the document and the document's sha256.
+date, clause path, the verbatim quote, its character span in the document and the document's sha256. Headers
+are Chinese (条款编号, 文件编号, 起始字符, 结束字符, 文件校验值 …): the files go to people, not programs.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ipqa.records import Answer, Citation, Hit
 from ipqa.text import iter_lines
@@ -20,33 +21,35 @@ COLUMNS = [
     "序号",
     "引用",
     "引文",
-    "clause_id",
-    "doc_id",
+    "条款编号",
+    "文件编号",
     "标题",
     "发文字号",
     "发布机关",
     "日期",
     "条款路径",
-    "start",
-    "end",
-    "sha256",
+    "起始字符",
+    "结束字符",
+    "文件校验值",
     "来源文件",
-    "融合得分",
-    "BM25名次",
-    "语义名次",
+    "综合得分",
+    "关键词匹配名次",
+    "语义相近名次",
 ]
 # A cell starting with one of these is run as a formula by Excel / LibreOffice (CSV injection); such cells get a
 # leading apostrophe, which spreadsheets hide and treat as "this is text".
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def citation_text(c: Citation) -> str:
-    """A citation to paste into a report: reference, source details, the verbatim quote and how to check it."""
+def citation_text(c: Citation, convert: Callable[[str], str] | None = None) -> str:
+    """A citation to paste into a report: reference, source details, the verbatim quote and how to check it.
+    ``convert`` (the app's script choice) applies to the reference, details and quote, never to the ids."""
+    convert = convert or (lambda s: s)
     details = "；".join(p for p in (c.doc_number, c.issuer, c.date) if p)
     lines = [
-        c.reference() + (f"（{details}）" if details else ""),
-        f"“{c.quote}”",
-        f"条款 {c.clause_id}，字符 {c.start}–{c.end}，文件 sha256 {c.sha256}",
+        convert(c.reference() + (f"（{details}）" if details else "")),
+        f"“{convert(c.quote)}”",
+        f"条款 {c.clause_id}，字符 {c.start}–{c.end}，文件校验值（SHA-256）{c.sha256}",
     ]
     return "\n".join(lines)
 
@@ -58,20 +61,20 @@ def _row(kind: str, n: int, c: Citation, hit: Hit | None) -> dict:
         "序号": n,
         "引用": c.reference(),
         "引文": c.quote,
-        "clause_id": c.clause_id,
-        "doc_id": c.doc_id,
+        "条款编号": c.clause_id,
+        "文件编号": c.doc_id,
         "标题": c.title,
         "发文字号": c.doc_number,
         "发布机关": c.issuer,
         "日期": c.date,
         "条款路径": " › ".join(c.path),
-        "start": c.start,
-        "end": c.end,
-        "sha256": c.sha256,
+        "起始字符": c.start,
+        "结束字符": c.end,
+        "文件校验值": c.sha256,
         "来源文件": c.source,
-        "融合得分": f"{hit.score:.6f}" if hit else "",
-        "BM25名次": retr["bm25"].rank if "bm25" in retr else "",
-        "语义名次": retr["dense"].rank if "dense" in retr else "",
+        "综合得分": f"{hit.score:.6f}" if hit else "",
+        "关键词匹配名次": retr["bm25"].rank if "bm25" in retr else "",
+        "语义相近名次": retr["dense"].rank if "dense" in retr else "",
     }
 
 
@@ -119,7 +122,7 @@ def to_markdown(question: str, answer: Answer | None, results: Sequence[tuple[Hi
                 "",
                 _quote_block(c.quote),
                 "",
-                f"`{c.clause_id}` · 字符 {c.start}–{c.end} · sha256 `{c.sha256}`",
+                f"`{c.clause_id}` · 字符 {c.start}–{c.end} · 文件校验值（SHA-256）`{c.sha256}`",
                 "",
             ]
     parts += ["## 检索结果", ""]
@@ -133,7 +136,7 @@ def to_markdown(question: str, answer: Answer | None, results: Sequence[tuple[Hi
             "",
             _quote_block(c.quote),
             "",
-            f"`{c.clause_id}` · 字符 {c.start}–{c.end} · sha256 `{c.sha256}` · 融合得分 {hit.score:.4f}",
+            f"`{c.clause_id}` · 字符 {c.start}–{c.end} · 文件校验值（SHA-256）`{c.sha256}` · 综合得分 {hit.score:.4f}",
             "",
         ]
     return "\n".join(parts).rstrip() + "\n"

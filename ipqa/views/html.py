@@ -16,13 +16,18 @@ from urllib.parse import urlencode
 from ipqa.records import Clause, Document, Hit, Metadata, display_title
 from ipqa.text import iter_lines
 from ipqa.views.labels import (
+    FLAG_LABELS,
     LEVEL_LABELS,
     Script,
     convert_script,
+    flag_detail,
     flag_messages,
     match_spans,
     meta_line,
     render_spans,
+    spam_text,
+    validity_label,
+    why_details,
     why_matched,
 )
 
@@ -120,10 +125,17 @@ def outline(clauses: Sequence[Clause], current: str = "", snippet: int = 24) -> 
     return rows
 
 
-def outline_html(rows: Sequence[OutlineRow], doc_id: str, script: Script = "original", question: str = "") -> str:
+def outline_html(
+    rows: Sequence[OutlineRow],
+    doc_id: str,
+    script: Script = "original",
+    question: str = "",
+    state: Mapping[str, str] | None = None,
+) -> str:
     """The outline as nested ``<details>``: every heading folds, and only the headings above the current clause
-    start open, so the cited clause is in view without scripts. Clauses are links that reopen the document at
-    that clause (keeping the question, for the highlighting and the way back). All text is escaped."""
+        start open, so the cited clause is in view without scripts. Clauses are links that reopen the document at
+        that clause (keeping the question, for the highlighting and the way back, and ``state``: the script and filters
+    in the address). All text is escaped."""
     ancestors, stack = set(), []
     for i, row in enumerate(rows):
         while stack and rows[stack[-1]].depth >= row.depth:
@@ -143,7 +155,7 @@ def outline_html(rows: Sequence[OutlineRow], doc_id: str, script: Script = "orig
             open_depths.append(row.depth)
             continue
         cls = "ipqa-item ipqa-current" if row.current else "ipqa-item"
-        href = html.escape(link(doc=doc_id, clause=row.clause_id, q=question), quote=True)
+        href = html.escape(link(**(state or {}), doc=doc_id, clause=row.clause_id, q=question), quote=True)
         out.append(f'<div class="{cls}"><a href="{href}" target="_self">{text}</a></div>')
     return "".join(out + ["</details>"] * len(open_depths) + ["</div>"])
 
@@ -170,7 +182,7 @@ def filter_options(documents: Mapping[str, Document]) -> FilterOptions:
         levels=tuple(sorted({m.level for m in metas if m.level}, key=lambda v: (order.get(v, 99), v))),
         issuers=tuple(sorted({m.issuer for m in metas if m.issuer})),
         doc_types=tuple(sorted({m.doc_type for m in metas if m.doc_type})),
-        validities=tuple(sorted({m.validity for m in metas if m.validity})),
+        validities=tuple(sorted({m.validity for m in metas if validity_label(m.validity)})),
         years=(min(years), max(years)) if years else None,
         documents=tuple(
             sorted(((d, display_title(d, doc.meta.title)) for d, doc in documents.items()), key=lambda p: p[1])
@@ -178,8 +190,15 @@ def filter_options(documents: Mapping[str, Document]) -> FilterOptions:
     )
 
 
-def corpus_rows(documents: Mapping[str, Document], clause_counts: Mapping[str, int]) -> list[dict]:
-    """One row per document for the corpus page: metadata, clause count, missing fields and flags."""
+def corpus_rows(
+    documents: Mapping[str, Document], clause_counts: Mapping[str, int], script: Script = "original"
+) -> list[dict]:
+    """One row per document for the corpus page: metadata (in the chosen script), clause count, missing fields and
+    flags."""
+
+    def shown(value: str) -> str:
+        return convert_script(value, script)
+
     rows = []
     for doc_id in sorted(documents):
         doc = documents[doc_id]
@@ -192,30 +211,61 @@ def corpus_rows(documents: Mapping[str, Document], clause_counts: Mapping[str, i
         rows.append(
             {
                 "文件": doc_id,
-                "标题": m.title,
-                "发布机关": m.issuer,
-                "发文字号": m.doc_number,
+                "标题": shown(m.title),
+                "发布机关": shown(m.issuer),
+                "发文字号": shown(m.doc_number),
                 "日期": m.date,
-                "地区": m.region,
+                "地区": shown(m.region),
                 "层级": LEVEL_LABELS.get(m.level, m.level),
                 "类型": m.doc_type,
-                "有效性": m.validity,
+                "有效性": validity_label(m.validity),
                 "条款数": clause_counts.get(doc_id, 0),
-                "编码": doc.encoding,
                 "缺少": "、".join(missing),
-                "质量标记": "；".join(sorted({f.kind for f in doc.flags})),
+                "质量标记": "；".join(FLAG_SHORT.get(k, "其他") for k in sorted({f.kind for f in doc.flags})),
             }
         )
     return rows
 
 
+FLAG_SHORT = {  # the flag kinds in a table cell
+    "spam": "注入内容",
+    "boilerplate": "网页模板",
+    "missing_title": "无标题",
+    "excerpt": "节选",
+    "broken_doc_number": "发文字号不完整",
+    "format_mismatch": "格式不符",
+    "decoding": "字节损坏",
+    "metadata_conflict": "元数据冲突",
+    "sidecar": "修正文件有问题",
+    "traditional_script": "繁体字",
+}
+
+
 def flag_rows(documents: Mapping[str, Document]) -> list[dict]:
-    """Every data-quality finding of every document, with its place in the text when it has one."""
+    """Every data-quality finding of every document, in Chinese, with its place in the text when it has one (the
+    injected text itself is not in the table: ``spam_rows`` has it, shown on demand)."""
     return [
-        {"文件": d.doc_id, "类别": f.kind, "说明": f.detail, "位置": "" if f.start is None else f"{f.start}–{f.end}"}
+        {
+            "文件": d.doc_id,
+            "类别": FLAG_LABELS.get(f.kind, "其他数据质量问题"),
+            "说明": flag_detail(f),
+            "位置": "" if f.start is None else f"{f.start}–{f.end}",
+        }
         for d in documents.values()
         for f in d.flags
     ]
+
+
+def spam_rows(documents: Mapping[str, Document]) -> list[dict]:
+    """The injected text of every spam finding, each distinct text once per document."""
+    rows, seen = [], set()
+    for d in documents.values():
+        for f in d.flags:
+            text = spam_text(f)
+            if text and (d.doc_id, text) not in seen:
+                seen.add((d.doc_id, text))
+                rows.append({"文件": d.doc_id, "注入的文字": text})
+    return rows
 
 
 def clause_html(clause: Clause, terms: Iterable[str], script: Script = "original") -> str:
@@ -238,6 +288,7 @@ class HitCard:
     support: tuple[str, ...]
     warnings: tuple[str, ...]
     why: str
+    why_detail: str
     doc_id: str
     clause_id: str
 
@@ -259,6 +310,7 @@ def hit_card(rank: int, hit: Hit, doc: Document | None, terms: Iterable[str], sc
         support=tuple(convert_script(u, script) for u in clause.departments.support),
         warnings=tuple(warnings),
         why=why_matched(hit),
+        why_detail=why_details(hit),
         doc_id=clause.doc_id,
         clause_id=clause.clause_id,
     )
@@ -279,7 +331,7 @@ def card_html(card: HitCard) -> str:
         f'<div class="ipqa-path">{e(card.path)}</div>' if card.path else "",
         f'<div class="ipqa-text">{card.body_html}</div>',
         f'<div class="ipqa-units">{" ".join(units)}</div>' if units else "",
-        f'<div class="ipqa-why">命中依据：{e(card.why)}</div>',
+        f'<details class="ipqa-why"><summary>命中依据：{e(card.why)}</summary>{e(card.why_detail)}</details>',
         "</div>",
     ]
     return "".join(parts)

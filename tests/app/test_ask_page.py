@@ -18,7 +18,7 @@ def test_ask_gives_a_cited_answer_and_updates_the_address(app):
     answer = next(b for b in html_bodies(at) if 'class="ipqa-answer"' in b)
     assert "省市场监管局" in normalise(answer)
     assert 'href="#ipqa-cite-1"' in answer  # a numbered citation marker
-    assert any(c.value.startswith("《") and "sha256" in c.value for c in at.code)  # copy-able citation
+    assert any(c.value.startswith("《") and "SHA-256" in c.value for c in at.code)  # copy-able citation
     assert any('class="ipqa-card"' in b for b in html_bodies(at))
     assert at.query_params["q"] == PLEDGE
 
@@ -59,7 +59,7 @@ def test_export_downloads_contain_the_citations(app, monkeypatch):
     cited = at.session_state["_answer"][1].citations[0]
     rows = list(csv.DictReader(io.StringIO(saved["ipqa-results.csv"].decode("utf-8-sig"))))
     cite_row = next(r for r in rows if r["类别"] == "答案引用")
-    assert cite_row["引用"] == cited.reference() and cite_row["sha256"] == cited.sha256
+    assert cite_row["引用"] == cited.reference() and cite_row["文件校验值"] == cited.sha256
     assert cite_row["引文"] == cited.quote
     md = saved["ipqa-results.md"].decode("utf-8")
     assert cited.reference().replace(".", "\\.") in md or cited.reference() in md
@@ -80,7 +80,12 @@ def test_emoji_inside_a_real_question_still_answers(app):
     assert "省市场监管局" in normalise(visible_text(at))
 
 
-def test_banner_says_semantic_search_is_off_and_how_to_turn_it_on(app):
+def test_banner_says_semantic_search_is_off_in_one_line_and_the_corpus_page_says_how(app):
     at = app.run()
-    banner = next(w.value for w in at.warning if "语义检索未开启" in w.value)
-    assert "IPQA_MODEL" in banner and "重建索引" in banner
+    banner = next(c.value for c in at.caption if "语义检索未开启" in c.value)
+    assert "IPQA_MODEL" not in banner and "\n" not in banner and len(banner) < 40
+    app.query_params["page"] = "corpus"
+    at = app.run()
+    admin = next(e for e in at.expander if e.label.startswith("管理员"))
+    howto = "\n".join(m.value for m in admin.markdown)
+    assert "IPQA_MODEL" in howto and "重建索引" in howto

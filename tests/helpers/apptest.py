@@ -68,3 +68,60 @@ def ask(at: AppTest, question: str) -> AppTest:
     at.text_input(key="question").set_value(question).run()
     assert not at.exception, at.exception
     return at
+
+
+class _Text(HTMLParser):
+    """The text an HTML block shows (no tags, attributes, styles or scripts)."""
+
+    def __init__(self, body: str):
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+        self.feed(body)
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("style", "script")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("style", "script") and self._skip > 0
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+_TEXT_KINDS = {"Markdown", "Caption", "Code", "Text", "Title", "Header", "Subheader", "Latex", "Metric"}
+_TEXT_KINDS |= {"Warning", "Info", "Error", "Success", "Exception", "Toast"}
+
+
+def _node_text(node, skip_expander) -> list[str]:
+    kind = type(node).__name__
+    if kind == "Expander" and skip_expander(node.label):
+        return []
+    out: list[str] = []
+    for attr in ("label", "placeholder", "help"):  # what widgets and blocks show around their value
+        value = getattr(node, attr, None)
+        if isinstance(value, str):
+            out.append(value)
+    options = getattr(node, "options", None)
+    if kind in ("Selectbox", "Multiselect", "Radio") and options:
+        out += [str(o) for o in options]
+    if kind == "Html":
+        out.append(" ".join(_Text(node.value).parts))
+    elif kind in _TEXT_KINDS:
+        out.append(str(node.value))
+    elif kind == "Dataframe":
+        frame = node.value
+        out += [str(c) for c in frame.columns]
+        out += [v for v in frame.to_numpy().ravel().tolist() if isinstance(v, str)]
+    for child in (getattr(node, "children", None) or {}).values():
+        out += _node_text(child, skip_expander)
+    return out
+
+
+def page_text(at, skip_expander=lambda label: False) -> list[str]:
+    """Every piece of text a person sees on the page (HTML as its text, Markdown, alerts, captions, code, widget
+    labels, placeholders and options, expander labels, table headers and cells), main area and sidebar, or inside
+    one block of it (``at`` an element of the tree); the content of the expanders ``skip_expander`` names is left
+    out."""
+    return _node_text(at._tree if isinstance(at, AppTest) else at, skip_expander)

@@ -44,9 +44,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_app(env: Mapping[str, str], port: int | None = None, log_path: Path | None = None) -> Iterator[str]:
+def serve_app(
+    env: Mapping[str, str], port: int | None = None, log_path: Path | None = None, project_config: bool = False
+) -> Iterator[str]:
     """``streamlit run app.py`` on 127.0.0.1 with ``env`` added; yields the base URL once the server is up
-    (the app script itself runs when a browser connects). The server is stopped on exit."""
+    (the app script itself runs when a browser connects). The server is stopped on exit. ``project_config``:
+    pass no address or watcher option, so the server runs with what .streamlit/config.toml sets."""
     port = port or free_port()
     cmd = [
         sys.executable,
@@ -58,13 +61,10 @@ def serve_app(env: Mapping[str, str], port: int | None = None, log_path: Path | 
         "true",
         "--server.port",
         str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
     ]
+    if not project_config:
+        cmd += ["--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+        cmd += ["--server.fileWatcherType", "none"]
     log = open(log_path or os.devnull, "wb")  # noqa: SIM115 - closed in finally
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

@@ -82,3 +82,44 @@ def test_document_html_renders_as_text(served):
     with pytest.raises(NoAlertPresentException):
         driver.switch_to.alert  # noqa: B018 - accessing it is the check that no alert() ran
     driver.save_screenshot(str(ARTIFACTS / "browser-hostile.png"))
+
+
+def test_shared_link_with_script_and_filter_then_back_from_the_document(served):
+    from urllib.parse import urlencode
+
+    url, driver, _ = served
+    driver.get(url + "/?" + urlencode({"q": PLEDGE, "script": "simplified", "level": "provincial"}))
+    answer = wait_for(driver, ".ipqa-answer", contains="省市场监管局负责")
+    assert "甘肃省" in answer.text and "原文：" not in answer.text  # 简体, each unit once
+    assert "甘肅" not in wait_for(driver, ".ipqa-card").text
+    driver.save_screenshot(str(ARTIFACTS / "browser-shared-link.png"))
+    wait_for(driver, "button", contains="打开原文").click()
+    wait_for(driver, ".ipqa-doc .ipqa-cited")
+    assert "doc=" in driver.current_url and "script=simplified" in driver.current_url
+    driver.back()
+    wait_for(driver, ".ipqa-answer", contains="省市场监管局负责")
+    assert "doc=" not in driver.current_url and "level=provincial" in driver.current_url
+    assert "script=simplified" in driver.current_url
+    driver.save_screenshot(str(ARTIFACTS / "browser-back.png"))
+
+
+def test_screenshots_of_each_page_at_desktop_and_phone_width(served):
+    """Artifacts for people to look at: artifacts/page-<page>-<desktop|phone>.png."""
+    from urllib.parse import urlencode
+
+    url, _, _ = served
+    pages = {
+        "ask": ("/?" + urlencode({"q": PLEDGE}), ".ipqa-answer", "省市场监管局"),
+        "document": ("/?" + urlencode({"doc": "001_e22083f13b5790bb"}), ".ipqa-doc", ""),
+        "corpus": ("/?page=corpus", "button", "重建索引"),  # below the tables
+    }
+    for width_name, (width, height) in {"desktop": (1400, 1000), "phone": (390, 844)}.items():
+        with chromium(width, height) as driver:
+            for page, (path, css, text) in pages.items():
+                driver.get(url + path)
+                wait_for(driver, css, contains=text)
+                if page == "corpus":
+                    wait_for(driver, "[data-testid='stDataFrame'] canvas, [data-testid='stDataFrame'] table")
+                shot = ARTIFACTS / f"page-{page}-{width_name}.png"
+                driver.save_screenshot(str(shot))
+                assert shot.stat().st_size > 0

@@ -45,14 +45,14 @@ def test_citation_text_has_reference_details_quote_and_check():
     assert text.splitlines() == [
         "《甘肃省推进计划》二、（四）2.（知战办发〔2020〕3号；甘肃省知识产权办公室；2020-06-16）",
         f"“{QUOTE}”",
-        f"条款 001#二/（四）/2，字符 100–{100 + len(QUOTE)}，文件 sha256 {'ab' * 32}",
+        f"条款 001#二/（四）/2，字符 100–{100 + len(QUOTE)}，文件校验值（SHA-256）{'ab' * 32}",
     ]
 
 
 def test_rows_list_answer_citations_then_results():
     rows = export_rows(ANSWER, [result(), result("第二条", clause_id="002#2", doc_id="002")])
     assert [(r["类别"], r["序号"]) for r in rows] == [("答案引用", 1), ("检索结果", 1), ("检索结果", 2)]
-    assert rows[1]["BM25名次"] == 1 and rows[1]["语义名次"] == 3 and rows[0]["融合得分"] == ""
+    assert rows[1]["关键词匹配名次"] == 1 and rows[1]["语义相近名次"] == 3 and rows[0]["综合得分"] == ""
     assert all(set(r) == set(COLUMNS) for r in rows)
 
 
@@ -63,7 +63,7 @@ def test_csv_round_trips_with_full_citations():
     assert rows[1]["引文"] == "省市场监管局[1]"
     cited = rows[2]
     assert cited["引文"] == QUOTE and cited["发文字号"] == "知战办发〔2020〕3号"
-    assert cited["sha256"] == "ab" * 32 and cited["start"] == "100"
+    assert cited["文件校验值"] == "ab" * 32 and cited["起始字符"] == "100"
     assert cited["引用"] == "《甘肃省推进计划》二、（四）2."
 
 
@@ -79,7 +79,7 @@ def test_markdown_report_escapes_document_markup():
     assert "<script>" not in md and "&lt;script&gt;" in md
     assert "\\*强调\\*" in md and "\\[链接\\]" in md
     assert "## 答案" in md and "[1] 《甘肃省推进计划》二、（四）2.（知战办发〔2020〕3号）" in md
-    assert f"> {QUOTE}" in md and f"sha256 `{'ab' * 32}`" in md
+    assert f"> {QUOTE}" in md and f"文件校验值（SHA-256）`{'ab' * 32}`" in md
     assert "### 1. 《甘肃省推进计划》二、（四）2." in md
 
 

@@ -31,6 +31,7 @@ from ipqa.views.labels import (
     match_spans,
     question_problem,
     render_spans,
+    why_details,
     why_matched,
 )
 
@@ -154,14 +155,17 @@ def test_hit_card_shows_units_flags_and_why():
     assert card.meta == "某市人民政府 · 某政字〔2024〕1号 · 2024-04-29 · 市级"
     assert card.lead == ("省市场监管局",) and card.support == ("省财政厅",)
     assert any("注入" in w for w in card.warnings)
-    assert card.why == "BM25 第1名（12.500） · 语义 第4名（0.710） · 融合得分 0.0325"
+    assert card.why == "关键词匹配、语义相近"  # in words; the numbers are in the detail
+    assert card.why_detail == "关键词匹配 第1名（12.500） · 语义相近 第4名（0.710） · 综合得分 0.0325"
     assert Tags(card.body_html).tags == ["span", "mark"]
     assert card.body_html.startswith('<span class="ipqa-excluded">第一条 &lt;</span>')  # the flagged span
 
 
 def test_why_matched_bm25_only():
     clause = Clause("d#1", "d", "1", ("1",), "x", 0, 1)
-    assert why_matched(Hit(clause, 0.0164, {"bm25": RetrieverScore(1, 3.0)})) == "BM25 第1名（3.000） · 融合得分 0.0164"
+    hit = Hit(clause, 0.0164, {"bm25": RetrieverScore(1, 3.0)})
+    assert why_matched(hit) == "关键词匹配"
+    assert why_details(hit) == "关键词匹配 第1名（3.000） · 综合得分 0.0164"
 
 
 def test_document_view_marks_cited_clause_in_context():
@@ -242,7 +246,7 @@ def test_card_html_escapes_every_field():
     clause = clause_of(doc, HOSTILE, path=("<u>一、</u>", "第一条"), departments=Departments(("<b>局</b>",), ()))
     card = hit_card(3, Hit(clause, 0.01, {"bm25": RetrieverScore(3, 1.0)}), doc, ["省市场监管局"])
     tags = Tags(card_html(card)).tags
-    assert set(tags) == {"div", "span", "mark"}
+    assert set(tags) == {"div", "span", "mark", "details", "summary"}
     assert "&lt;img src=x onerror=alert(1)&gt;" in card_html(card)
 
 
@@ -303,3 +307,13 @@ def test_informational_flags_are_defined_once():
 
     assert report.INFO_FLAGS is INFO_FLAGS
     assert set(INFO_FLAGS) <= set(FLAG_LABELS)
+
+
+def test_one_script_names_each_unit_once():
+    from ipqa.views.labels import one_script
+
+    text = "《甘肅省計劃》：省市场监管局（原文：省市場監管局）负责，省林草局配合[1]。"
+    assert one_script(text, "simplified") == "《甘肃省计划》：省市场监管局负责，省林草局配合[1]。"
+    assert one_script(text, "original") == "《甘肅省計劃》：省市場監管局（简体：省市场监管局）负责，省林草局配合[1]。"
+    assert one_script(text, "traditional").count("監管局") == 1 and "原文" not in one_script(text, "traditional")
+    assert one_script("见（原文：第三条）", "original") == "见（原文：第三条）"  # not a unit note: as written
