@@ -27,11 +27,14 @@ def _function(name: str) -> ast.FunctionDef:
 
 
 def _strings(node: ast.expr) -> set[str]:
-    """The string literals an expression can evaluate to (``"a"``, ``"a" if c else "b"``, a tuple's first item)."""
+    """The string literals an expression can evaluate to (``"a"``, ``"a" if c else "b"``, ``x or "a"``, a tuple's
+    first item)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return {node.value}
     if isinstance(node, ast.IfExp):
         return _strings(node.body) | _strings(node.orelse)
+    if isinstance(node, ast.BoolOp):
+        return set().union(*(_strings(v) for v in node.values))
     if isinstance(node, ast.Tuple) and node.elts:
         return _strings(node.elts[0])
     return set()
