@@ -95,6 +95,8 @@ Q = Annotated[
 ]
 K = Annotated[int, Query(ge=1, le=MAX_K, description="返回的条款数")]
 Text = Annotated[str, Query(max_length=MAX_FILTER_CHARS)]
+Year = Annotated[int | None, Query(ge=0, le=9999)]
+Docs = Annotated[list[str], Query(max_length=MAX_DOC_IDS, description="只检索这些 doc_id（可重复）")]
 LevelParam = Literal["", "national", "provincial", "municipal", "county"]
 
 
@@ -118,7 +120,7 @@ def create_app(index_dir: str | os.PathLike, token: str | None = None) -> FastAP
         if secret and request.url.path != "/health":
             header = request.headers.get("authorization", "")
             scheme, _, given = header.partition(" ")
-            if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode("utf-8", "replace"), secret):
+            if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode("latin-1"), secret):
                 return _error(
                     401,
                     "unauthorized",
@@ -154,9 +156,6 @@ def create_app(index_dir: str | os.PathLike, token: str | None = None) -> FastAP
         from ipqa.cli.common import filters_from
 
         return filters_from(region, level, issuer, doc_type, year_from, year_to, validity, doc or ())
-
-    Year = Annotated[int | None, Query(ge=0, le=9999)]
-    Docs = Annotated[list[str], Query(max_length=MAX_DOC_IDS, description="只检索这些 doc_id（可重复）")]
 
     @app.get("/search", summary="检索条款（同 ipqa search --json）")
     def search(
