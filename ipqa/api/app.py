@@ -7,9 +7,11 @@ unknown id, 503 while no index can be loaded; never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import logging
 import os
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -106,7 +108,17 @@ def create_app(index_dir: str | os.PathLike, token: str | None = None) -> FastAP
     from ipqa import __version__
 
     holder = IndexHolder(Path(index_dir))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        # load before the first request (each worker process does), so none waits for it; a missing index is
+        # logged and answered with 503 until a build puts one there
+        with contextlib.suppress(IndexUnavailable):
+            holder.get()
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="ipqa",
         version=__version__,
         description="知识产权政策检索与问答：与命令行 --json 相同的筛选条件与 JSON 结构，引文可复核。",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 
 from ipqa.cli import main
@@ -30,21 +28,10 @@ from ipqa.cli.common import index_option
 def serve(index_dir, host, port, workers, token):
     """Serve the search and question-answering HTTP API over the index folder (OpenAPI at /openapi.json, docs at
     /docs). The index is reloaded when a build swaps a new one in; no restart needed."""
-    import uvicorn
-
-    from ipqa.api.app import INDEX_ENV, TOKEN_ENV, create_app
+    from ipqa.api.server import run
     from ipqa.cli.common import open_index
 
     open_index(index_dir)  # fail now, with the reason, rather than on the first request
     if host not in ("127.0.0.1", "localhost", "::1") and not token:
         click.echo(f"warning: serving on {host} without --token: anyone who can reach it can query the index", err=True)
-    if workers == 1:
-        uvicorn.run(create_app(index_dir, token), host=host, port=port, log_level="info")
-        return
-    # worker processes import the app by name: the factory reads the folder and token from the environment
-    os.environ[INDEX_ENV] = str(index_dir)
-    if token:
-        os.environ[TOKEN_ENV] = token
-    else:
-        os.environ.pop(TOKEN_ENV, None)
-    uvicorn.run("ipqa.api.app:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info")
+    run(index_dir, host, port, workers, token)

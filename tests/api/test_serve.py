@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -68,6 +70,17 @@ def test_serve_with_workers_and_token(tmp_path, workers):
         assert status == 200 and len(body["hits"]) == 3
         for _ in range(2 * workers):  # each worker process answers
             assert get(f"{base}/info", token="t0ken")[1]["counts"]["documents"] == len(list(CORPUS.iterdir()))
+        # keep-alive requests are not held back by Nagle's algorithm (uvicorn's worker sockets left it on: every
+        # response waited ~40 ms for the delayed ACK); /search over the seeds takes a few ms
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        took = []
+        for _ in range(15):
+            start = time.perf_counter()
+            conn.request("GET", f"/search?q={quote('专利')}", headers={"Authorization": "Bearer t0ken"})
+            conn.getresponse().read()
+            took.append(time.perf_counter() - start)
+        conn.close()
+        assert statistics.median(took) < 0.035, took
     finally:
         child.terminate()
         child.wait(timeout=30)
