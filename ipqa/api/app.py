@@ -31,6 +31,7 @@ MAX_K = 100
 MAX_CITATIONS = 1000  # per /verify request
 MAX_FILTER_CHARS = 200
 MAX_DOC_IDS = 100
+MAX_CACHED_FILTERS = 256  # filter → allowed rows kept per process (see filters below)
 
 
 class JSON(JSONResponse):
@@ -164,9 +165,15 @@ def create_app(index_dir: str | os.PathLike, token: str | None = None) -> FastAP
         log.exception("internal error on %s", request.url.path)
         return _error(500, "internal_error", "服务器内部错误：请稍后重试，或联系管理员查看日志。")
 
-    def filters(region, level, issuer, doc_type, validity, year_from, year_to, doc):
+    def filters(index, region, level, issuer, doc_type, validity, year_from, year_to, doc):
         from ipqa.cli.common import filters_from
 
+        # Index keeps the allowed rows of every filter it has seen (up to 8 bytes per clause each): fine for one
+        # person's session, unbounded for clients on a network sending distinct filters. Bounded here until the
+        # index bounds it itself.
+        cache = getattr(index, "_allowed_cache", None)
+        if cache is not None and len(cache) >= MAX_CACHED_FILTERS:
+            cache.clear()
         return filters_from(region, level, issuer, doc_type, year_from, year_to, validity, doc or ())
 
     @app.get("/search", summary="检索条款（同 ipqa search --json）")
@@ -186,7 +193,7 @@ def create_app(index_dir: str | os.PathLike, token: str | None = None) -> FastAP
 
         text = _question(q)
         index = holder.get()
-        f = filters(region, level, issuer, doc_type, validity, year_from, year_to, doc)
+        f = filters(index, region, level, issuer, doc_type, validity, year_from, year_to, doc)
         return search_dict(index, index.search(text, k=k, filters=f))
 
     @app.get("/ask", summary="回答问题并给出可复核的引文（同 ipqa ask --json）")
@@ -207,7 +214,7 @@ def create_app(index_dir: str | os.PathLike, token: str | None = None) -> FastAP
 
         text = _question(q)
         index = holder.get()
-        f = filters(region, level, issuer, doc_type, validity, year_from, year_to, doc)
+        f = filters(index, region, level, issuer, doc_type, validity, year_from, year_to, doc)
         return answer_dict(index, answer_question(index, text, k=k, filters=f))
 
     @app.get("/documents/{doc_id:path}", summary="文件的元数据、标记与条款目录")

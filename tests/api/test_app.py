@@ -257,3 +257,11 @@ def test_no_index_is_503_then_served_once_built(tmp_path):
         build_index([CORPUS], folder, Settings(model=""))
         assert c.get("/health").status_code == 200
         assert c.get("/search", params={"q": QUERY}).json()["hits"]
+
+
+def test_distinct_filters_do_not_grow_memory_without_bound(client):
+    from ipqa.api.app import MAX_CACHED_FILTERS
+
+    for year in range(MAX_CACHED_FILTERS + 50):
+        assert client.get("/search", params={"q": QUERY, "year_from": year}).status_code == 200
+    assert len(client.app.state.holder.get()._allowed_cache) <= MAX_CACHED_FILTERS
