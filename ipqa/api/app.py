@@ -13,7 +13,7 @@ import logging
 import os
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from fastapi import Body, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ipqa.api.holder import IndexHolder, IndexUnavailable
+from ipqa.records import Level
 from ipqa.settings import MAX_QUESTION_CHARS
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ K = Annotated[int, Query(ge=1, le=MAX_K, description="返回的条款数")]
 Text = Annotated[str, Query(max_length=MAX_FILTER_CHARS)]
 Year = Annotated[int | None, Query(ge=0, le=9999)]
 Docs = Annotated[list[str], Query(max_length=MAX_DOC_IDS, description="只检索这些 doc_id（可重复）")]
-LevelParam = Literal["", "national", "provincial", "municipal", "county"]
+LevelParam = Literal[("", *get_args(Level))]  # the one vocabulary, ipqa.records.Level
 
 
 def create_app(index_dir: str | os.PathLike, token: str | None = None) -> FastAPI:
