@@ -21,4 +21,4 @@ def main(verbose: bool) -> None:
 
 
 # Importing the command modules registers their commands on ``main``.
-from ipqa.cli import answer_commands, corpus_commands, index_commands, model_commands  # noqa: F401
+from ipqa.cli import answer_commands, corpus_commands, index_commands, model_commands, serve_commands  # noqa: F401

@@ -94,20 +94,13 @@ def search(query, index_dir, k, region, level, issuer, doc_type, year_from, year
     filters = filters_from(region, level, issuer, doc_type, year_from, year_to, validity, doc)
     result = index.search(query, k=k, filters=filters)
     from ipqa.records import display_title
-    from ipqa.views.terminal import hit_dict
+    from ipqa.views.terminal import search_dict
 
-    hits = [hit_dict(index, hit) for hit in result.hits]
+    data = search_dict(index, result)
     if as_json:
-        echo_json(
-            {
-                "query": result.query,
-                "terms": list(result.terms),
-                "notes": list(result.notes),
-                "message": result.message,
-                "hits": hits,
-            }
-        )
+        echo_json(data)
         return
+    hits = data["hits"]
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     if result.message:
@@ -159,28 +152,19 @@ def info(index_dir, dirs, as_json):
     from pathlib import Path
 
     from ipqa.index.searcher import index_state
+    from ipqa.views.terminal import index_dict
 
     index = open_index(index_dir)
     m = index.manifest
     roots = [Path(d) for d in dirs] or [Path(r) for r in m.roots or ["corpus"]]
     state, changed = index_state(roots, Path(index_dir))
     statuses = index.statuses()
-    dense = statuses.get("dense")
     data = {
         "index": index_dir,
         "state": state,
         "changed_files": changed,
-        "counts": m.counts,
-        "created": m.created,
-        "ipqa_version": m.ipqa_version,
-        "retrievers": {name: s.to_dict() for name, s in statuses.items()},
-        "model": dense.details.get("model", "") if dense else "",
-        "dim": dense.details.get("dim") if dense else None,
-        "semantic_search": "on" if dense and dense.on else "off",
-        "semantic_reason": dense.reason if dense else "",
-        "tokenizer": m.tokenizer,
+        **index_dict(index),
         "roots": [str(r) for r in roots],
-        "skipped": [{"path": s.path, "reason": s.reason} for s in m.skipped],
     }
     if as_json:
         echo_json(data)

@@ -4,7 +4,7 @@ Pure functions over the index and records; the CLI only prints what they return.
 from __future__ import annotations
 
 from ipqa.answer.citations import display
-from ipqa.records import Answer, Clause, Document, Hit, display_title
+from ipqa.records import Answer, Clause, Document, Hit, SearchResult, display_title
 
 
 class UnknownId(KeyError):
@@ -45,6 +45,81 @@ def answer_dict(index, answer: Answer) -> dict:
         "citations": [c.to_dict() for c in answer.citations],
         "notes": list(answer.notes),
         "hits": [hit_dict(index, h) for h in answer.hits],
+    }
+
+
+def search_dict(index, result: SearchResult) -> dict:
+    """The ``ipqa search --json`` object (and the API's ``/search``)."""
+    return {
+        "query": result.query,
+        "terms": list(result.terms),
+        "notes": list(result.notes),
+        "message": result.message,
+        "hits": [hit_dict(index, hit) for hit in result.hits],
+    }
+
+
+def document_dict(index, doc: Document) -> dict:
+    """A document as JSON: its metadata, flags and clause outline (the API's ``/documents/{doc_id}``)."""
+    m = doc.meta
+    return {
+        "doc_id": doc.doc_id,
+        "title": m.title,
+        "short_title": m.short_title,
+        "issuer": m.issuer,
+        "doc_number": m.doc_number,
+        "date_written": m.date_written,
+        "date_published": m.date_published,
+        "date": m.date,
+        "region": m.region,
+        "level": m.level,
+        "doc_type": m.doc_type,
+        "validity": m.validity,
+        "source_site": m.source_site,
+        "source": doc.source,
+        "sha256": doc.sha256,
+        "encoding": doc.encoding,
+        "characters": len(doc.text),
+        "flags": [f.to_dict() for f in doc.flags],
+        "clauses": [
+            {"clause_id": c.clause_id, "path": list(c.path), "start": c.start, "end": c.end}
+            for c in index.clauses
+            if c.doc_id == doc.doc_id
+        ],
+    }
+
+
+def clause_dict(index, clause: Clause) -> dict:
+    """A clause as JSON with the document's title and a citation of its quotable text (spam left out) that
+    ``ipqa verify`` and the API's ``/verify`` re-check (the API's ``/clauses/{clause_id}``)."""
+    from ipqa.answer.citations import citation_for, quote_span
+
+    doc = index.documents.get(clause.doc_id)
+    span = quote_span(clause, clause.start, clause.end)
+    out = clause.to_dict()
+    out["title"] = doc.title if doc else ""
+    out["citation"] = citation_for(index, clause, *span).to_dict() if span and doc else None
+    return out
+
+
+def index_dict(index) -> dict:
+    """What an index holds and how it serves: counts, dates, retriever statuses, model, tokenizer, skipped files
+    (``ipqa info --json`` adds the freshness against the corpus; the API's ``/info``)."""
+    m = index.manifest
+    statuses = index.statuses()
+    dense = statuses.get("dense")
+    return {
+        "counts": m.counts,
+        "created": m.created,
+        "ipqa_version": m.ipqa_version,
+        "format_version": m.format_version,
+        "retrievers": {name: s.to_dict() for name, s in statuses.items()},
+        "model": dense.details.get("model", "") if dense else "",
+        "dim": dense.details.get("dim") if dense else None,
+        "semantic_search": "on" if dense and dense.on else "off",
+        "semantic_reason": dense.reason if dense else "",
+        "tokenizer": m.tokenizer,
+        "skipped": [{"path": s.path, "reason": s.reason} for s in m.skipped],
     }
 
 
