@@ -32,7 +32,6 @@ MAX_K = 100
 MAX_CITATIONS = 1000  # per /verify request
 MAX_FILTER_CHARS = 200
 MAX_DOC_IDS = 100
-MAX_CACHED_FILTERS = 256  # filter → allowed rows kept per process (see filters below)
 
 
 class JSON(JSONResponse):
@@ -169,12 +168,6 @@ def create_app(index_dir: str | os.PathLike, token: str | None = None) -> FastAP
     def filters(index, region, level, issuer, doc_type, validity, year_from, year_to, doc):
         from ipqa.cli.common import filters_from
 
-        # Index keeps the allowed rows of every filter it has seen (up to 8 bytes per clause each): fine for one
-        # person's session, unbounded for clients on a network sending distinct filters. Bounded here until the
-        # index bounds it itself.
-        cache = getattr(index, "_allowed_cache", None)
-        if cache is not None and len(cache) >= MAX_CACHED_FILTERS:
-            cache.clear()
         return filters_from(region, level, issuer, doc_type, year_from, year_to, validity, doc or ())
 
     @app.get("/search", summary="检索条款（同 ipqa search --json）")

@@ -29,6 +29,8 @@ __all__ = ["MAX_QUERY_CHARS", "BuildReport", "Index", "IndexLoadError", "build_i
 
 log = logging.getLogger(__name__)
 
+MAX_CACHED_FILTERS = 256  # filters whose allowed rows are kept (least recently used dropped first)
+
 
 class Index:
     """A loaded index. Row ``i`` of every retriever is ``clauses[i]``; ``retrievers`` are in fusion order."""
@@ -120,10 +122,17 @@ class Index:
         """Sorted row ids passing ``filters`` (None when there is no filter), computed per document."""
         if not filters:
             return None
-        if filters not in self._allowed_cache:
-            docs = [d for d, doc in self.documents.items() if filters.accepts(d, doc.meta)]
-            self._allowed_cache[filters] = np.flatnonzero(np.isin(self._doc_of_row, docs)).astype(np.int64)
-        return self._allowed_cache[filters]
+        cache = self._allowed_cache
+        if filters in cache:
+            cache[filters] = cache.pop(filters)  # most recently used last
+            return cache[filters]
+        docs = [d for d, doc in self.documents.items() if filters.accepts(d, doc.meta)]
+        rows = np.flatnonzero(np.isin(self._doc_of_row, docs)).astype(np.int64)
+        # up to 8 bytes per clause per filter: bounded, since clients on a network may send endless distinct ones
+        while len(cache) >= MAX_CACHED_FILTERS:
+            cache.pop(next(iter(cache)))  # the least recently used
+        cache[filters] = rows
+        return rows
 
     def search(self, query: str, k: int = 10, filters: Filters | None = None) -> SearchResult:
         """The ``k`` best clauses for ``query``. Bad input (empty, only punctuation, too long) gives a message or

@@ -260,7 +260,7 @@ def test_no_index_is_503_then_served_once_built(tmp_path):
 
 
 def test_distinct_filters_do_not_grow_memory_without_bound(client):
-    from ipqa.api.app import MAX_CACHED_FILTERS
+    from ipqa.index.searcher import MAX_CACHED_FILTERS
 
     for year in range(MAX_CACHED_FILTERS + 50):
         assert client.get("/search", params={"q": QUERY, "year_from": year}).status_code == 200

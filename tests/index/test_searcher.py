@@ -347,3 +347,14 @@ def test_an_index_moved_aside_by_an_interrupted_swap_is_restored_at_load(small):
     (index_dir.parent / ".index.building-2-2").mkdir()  # a half-written build: no manifest, never chosen
     assert Index.load(index_dir).search("质押融资").hits
     assert not aside.exists()
+
+
+def test_the_filter_cache_is_bounded_and_keeps_recent_filters(seed_index):
+    from ipqa.index.searcher import MAX_CACHED_FILTERS
+
+    first = Filters(year_from=1900)
+    seed_index.allowed_rows(first)
+    for year in range(MAX_CACHED_FILTERS + 20):
+        seed_index.allowed_rows(Filters(year_from=2000, year_to=2000 + year))
+        seed_index.allowed_rows(first)  # kept warm: the least recently used go first
+    assert len(seed_index._allowed_cache) <= MAX_CACHED_FILTERS and first in seed_index._allowed_cache
