@@ -13,8 +13,12 @@ import io
 from collections.abc import Callable, Sequence
 
 from ipqa.records import Answer, Citation, Hit
+from ipqa.retrieval.registry import label_of
+from ipqa.settings import Settings
 from ipqa.text import iter_lines
 from ipqa.views.labels import md_escape
+
+RETRIEVERS = Settings().retrievers  # the default registry; a hit's own retrievers fill their columns
 
 COLUMNS = [
     "类别",
@@ -33,8 +37,8 @@ COLUMNS = [
     "文件校验值",
     "来源文件",
     "综合得分",
-    "关键词匹配名次",
-    "语义相近名次",
+    # one rank column per retriever of the registry, in fusion order: "关键词匹配名次", "语义相近名次", …
+    *(f"{label_of(name)}名次" for name in RETRIEVERS),
 ]
 # A cell starting with one of these is run as a formula by Excel / LibreOffice (CSV injection); such cells get a
 # leading apostrophe, which spreadsheets hide and treat as "this is text".
@@ -73,8 +77,7 @@ def _row(kind: str, n: int, c: Citation, hit: Hit | None) -> dict:
         "文件校验值": c.sha256,
         "来源文件": c.source,
         "综合得分": f"{hit.score:.6f}" if hit else "",
-        "关键词匹配名次": retr["bm25"].rank if "bm25" in retr else "",
-        "语义相近名次": retr["dense"].rank if "dense" in retr else "",
+        **{f"{label_of(name)}名次": (retr[name].rank if name in retr else "") for name in RETRIEVERS},
     }
 
 
