@@ -61,13 +61,14 @@ class _Excluded:
         self.starts = [s for s, _ in self.spans]
 
     def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
+        # walked by index from the bisect: a slice ``spans[i:]`` would copy the rest of the list on every call,
+        # which made splitting a file with many excluded spans quadratic
         i = max(bisect.bisect_right(self.starts, start) - 1, 0)
-        out = []
-        for s, e in self.spans[i:]:
-            if s >= end:
-                break
-            if e > start:
-                out.append((s, e))
+        spans, out = self.spans, []
+        while i < len(spans) and spans[i][0] < end:
+            if spans[i][1] > start:
+                out.append(spans[i])
+            i += 1
         return out
 
     def covers(self, text: str, start: int, end: int) -> bool:
