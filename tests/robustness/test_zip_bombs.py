@@ -35,7 +35,10 @@ for name in sys.argv[1:]:
     path = Path(name)
     result = read_one(path, path.parent)
     out[path.name] = getattr(result, "reason", None) or "read: " + result.text[:40]
-out["peak_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# VmHWM, the peak of this program's own memory: ru_maxrss would count the parent's size at fork (it survives
+# exec), so under a large pytest process it reports the parent, not this reader
+status = Path("/proc/self/status").read_text()
+out["peak_kb"] = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
 print(json.dumps(out, ensure_ascii=False))
 """.replace("@LIMIT@", str(LIMIT))
 
