@@ -24,8 +24,8 @@ FILTER_KEYS = {"f_region", "f_level", "f_issuer", "f_type", "f_validity", "f_yea
 
 @dataclass(frozen=True)
 class Config:
-    """IPQA_INDEX (default ``index/``), IPQA_CORPUS (default ``corpus/``; folders joined by the path separator),
-    IPQA_MODEL (unset: the default model; "": keyword search only)."""
+    """IPQA_INDEX (default ``index/``), IPQA_CORPUS (folders joined by the path separator; unset: the folders the
+    index was built from, else ``corpus/``), IPQA_MODEL (unset: the default model; "": keyword search only)."""
 
     index_dir: Path
     corpus: tuple[Path, ...]
@@ -33,12 +33,17 @@ class Config:
 
     @classmethod
     def from_env(cls) -> Config:
-        """Read on every run, as the environment may differ from one run to the next (tests set it per app)."""
-        return cls(
-            index_dir=HERE / os.environ.get("IPQA_INDEX", "index"),
-            corpus=tuple(HERE / p for p in os.environ.get("IPQA_CORPUS", "corpus").split(os.pathsep) if p),
-            model=os.environ.get("IPQA_MODEL"),
-        )
+        """Read on every run, as the environment may differ from one run to the next (tests set it per app). An
+        index built with `ipqa build corpus ../shared/data/lawrefbook` is kept to those folders: the app never
+        rebuilds it from corpus/ alone because IPQA_CORPUS was not set."""
+        from ipqa.index.build import built_roots
+
+        index_dir = HERE / os.environ.get("IPQA_INDEX", "index")
+        if "IPQA_CORPUS" in os.environ:
+            corpus = tuple(HERE / p for p in os.environ["IPQA_CORPUS"].split(os.pathsep) if p)
+        else:
+            corpus = tuple(built_roots(index_dir, HERE)) or (HERE / "corpus",)
+        return cls(index_dir=index_dir, corpus=corpus, model=os.environ.get("IPQA_MODEL"))
 
     def corpus_dirs(self) -> list[Path]:
         """The corpus folders that exist."""
@@ -85,6 +90,24 @@ def build(config: Config, corpus: list[Path], reason: str) -> None:
     load_index.clear()
 
 
+def _confirm_rebuild(config: Config, corpus: list[Path], changes) -> bool:
+    """Say what a rebuild would drop and rebuild only when the person confirms (until then, nothing changes)."""
+    folders = "、".join(map(str, corpus))
+    st.warning(
+        md_escape(
+            f"语料文件夹（{folders}）与索引不一致：重建将从索引中移除 {len(changes.removed)} 个文件，"
+            f"新增 {len(changes.added)} 个、更新 {len(changes.changed)} 个。当前仍使用原索引检索。"
+        ),
+        icon="⚠️",
+    )
+    with st.expander("将被移除的文件"):
+        st.text("\n".join(changes.removed[:200]) + ("\n…" if len(changes.removed) > 200 else ""))
+    if st.button("确认重建索引", key="confirm_rebuild"):
+        build(config, corpus, "按确认重建")
+        return True
+    return False
+
+
 def rebuild(config: Config, corpus: list[Path]) -> None:
     """Build the index again from the corpus on request, waiting for any build another session runs."""
     with _guard()[0]:
@@ -92,19 +115,32 @@ def rebuild(config: Config, corpus: list[Path]) -> None:
 
 
 def ensure_index(config: Config) -> html.Loaded:
-    """Check once per process that the index matches the corpus (building it when missing or stale), then load."""
-    from ipqa.index.searcher import IndexLoadError, index_state
+    """Check once per process that the index matches the corpus (building it when missing or stale), then load.
+    A rebuild that would drop documents from the index is never automatic: it says what would change and waits
+    for a confirmation, while the index as it is keeps serving."""
+    from ipqa.index.build import index_changes
 
     lock, checked = _guard()
     corpus = config.corpus_dirs()
     index_dir = config.index_dir
     with lock:  # a second session waits for the first one's build instead of starting its own
         if str(index_dir) not in checked and corpus:
-            state, changed = index_state(corpus, index_dir)
-            if state != "fresh":
-                reason = "首次使用，尚无索引" if state == "missing" else f"语料有 {len(changed)} 个文件变化"
-                build(config, corpus, reason)
+            changes = index_changes(corpus, index_dir)
+            if changes.state == "missing":
+                build(config, corpus, "首次使用，尚无索引")
+            elif changes.removed:
+                if not _confirm_rebuild(config, corpus, changes):
+                    return _load(config, corpus)  # asked again on every run until confirmed or resolved
+            elif changes.state == "stale":
+                build(config, corpus, f"语料有 {len(changes.paths)} 个文件变化")
         checked.add(str(index_dir))
+    return _load(config, corpus)
+
+
+def _load(config: Config, corpus: list[Path]) -> html.Loaded:
+    from ipqa.index.searcher import IndexLoadError
+
+    index_dir = config.index_dir
     manifest = index_dir / "manifest.json"
     try:
         return load_index(str(index_dir), manifest.stat().st_mtime if manifest.exists() else 0.0)
@@ -273,8 +309,13 @@ def show_filters(opts: html.FilterOptions, script: labels.Script = "original") -
     validity = sb.selectbox("有效性", [ALL, *opts.validities], key="f_validity", format_func=shown, placeholder=pick)
     years = None
     if opts.years and opts.years[0] < opts.years[1]:
-        if "f_years" not in st.session_state:  # the default goes through the state only (no widget-state warning)
+        low, high = opts.years
+        kept = st.session_state.get("f_years")
+        if kept is None:  # the default goes through the state only (no widget-state warning)
             st.session_state["f_years"] = opts.years
+        elif not (low <= kept[0] <= kept[1] <= high):  # the index changed under the session: keep what still fits
+            start, end = max(low, min(kept[0], high)), min(high, max(kept[1], low))
+            st.session_state["f_years"] = (start, end) if start <= end else opts.years
         years = sb.slider("年份", opts.years[0], opts.years[1], key="f_years")
         years = None if tuple(years) == opts.years else years
     titles = dict(opts.documents)

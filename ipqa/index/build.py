@@ -27,7 +27,17 @@ from ipqa.retrieval.registry import retriever_classes
 from ipqa.retrieval.tokens import tokenizer_signature
 from ipqa.settings import Settings
 
-__all__ = ["BuildReport", "build_index", "index_state", "indexed_text", "source_files", "split_signature"]
+__all__ = [
+    "BuildReport",
+    "IndexChanges",
+    "build_index",
+    "built_roots",
+    "index_changes",
+    "index_state",
+    "indexed_text",
+    "source_files",
+    "split_signature",
+]
 
 log = logging.getLogger(__name__)
 
@@ -68,18 +78,53 @@ def source_files(roots: Sequence[Path], outside_links: bool = False, plan: list 
     return {path: digest for path, digest in hashes.items() if digest is not None}
 
 
-def index_state(roots: Sequence[Path], index_dir: Path) -> tuple[str, list[str]]:
-    """("missing" | "stale" | "fresh", the changed, added and removed file paths) for the files under ``roots``."""
+@dataclass(frozen=True)
+class IndexChanges:
+    """How the files under some corpus folders differ from what an index was built from."""
+
+    state: str  # "missing" | "stale" | "fresh"
+    changed: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()  # in the index, no longer under the folders: a rebuild would drop them
+
+    @property
+    def paths(self) -> list[str]:
+        return [*self.changed, *self.added, *self.removed]
+
+
+def index_changes(roots: Sequence[Path], index_dir: Path) -> IndexChanges:
+    """The changed, added and removed files under ``roots`` against the index at ``index_dir``."""
     try:
         record = manifest.read_manifest(Path(index_dir), verify=False)
     except store.IndexLoadError:
-        return "missing", []
+        return IndexChanges("missing")
     built, now = record.files, source_files(roots, record.settings.outside_links)
-    changed = sorted(p for p in now if p in built and built[p] != now[p])
-    added = sorted(p for p in now if p not in built)
-    removed = sorted(p for p in built if p not in now)
-    problems = changed + added + removed
-    return ("stale" if problems else "fresh"), problems
+    changed = tuple(sorted(p for p in now if p in built and built[p] != now[p]))
+    added = tuple(sorted(p for p in now if p not in built))
+    removed = tuple(sorted(p for p in built if p not in now))
+    return IndexChanges("stale" if changed or added or removed else "fresh", changed, added, removed)
+
+
+def index_state(roots: Sequence[Path], index_dir: Path) -> tuple[str, list[str]]:
+    """("missing" | "stale" | "fresh", the changed, added and removed file paths) for the files under ``roots``."""
+    changes = index_changes(roots, index_dir)
+    return changes.state, changes.paths
+
+
+def built_roots(index_dir: Path, base: Path | None = None) -> list[Path]:
+    """The corpus folders the index at ``index_dir`` was built from (relative ones taken from ``base`` when they
+    exist there), or [] when there is no readable index."""
+    try:
+        record = manifest.read_manifest(Path(index_dir), verify=False)
+    except store.IndexLoadError:
+        return []
+    out = []
+    for root in record.roots:
+        path = Path(root)
+        if not path.is_absolute() and base is not None and (base / path).is_dir():
+            path = base / path
+        out.append(path)
+    return out
 
 
 class _Rows:
