@@ -41,7 +41,14 @@ def ask(question, index_dir, k, region, level, issuer, doc_type, validity, year_
     envvar="IPQA_INDEX",
     help="Index folder whose manifest says where the corpus is (else the citations' source paths).",
 )
-def verify(file, index_dir):
+@click.option(
+    "--root",
+    "roots",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="A corpus folder to find the cited files in (repeatable); tried before the folders the index recorded.",
+)
+def verify(file, index_dir, roots):
     """Re-check every citation in FILE (an `ask --json` output or an `eval --out` run) against the source
     files: unchanged sha256 and the quote still at its span. Exit 1 naming each broken citation."""
     from pathlib import Path
@@ -49,7 +56,9 @@ def verify(file, index_dir):
     from ipqa.evaluation.verify import VerifyInputError, load_citations, verify_citations
 
     try:
-        report = verify_citations(load_citations(Path(file)), Path(index_dir) if index_dir else None)
+        report = verify_citations(
+            load_citations(Path(file)), Path(index_dir) if index_dir else None, [Path(r) for r in roots]
+        )
     except VerifyInputError as exc:
         raise click.ClickException(str(exc)) from exc
     if not report.checked:

@@ -57,13 +57,26 @@ def _root_of(source: Path, doc_id: str) -> Path:
     return source.parents[depth - 1] if len(source.parents) >= depth else source.parent
 
 
-def _locate(cit: dict, manifest: Manifest | None, index_dir: Path | None) -> tuple[Path, Path] | None:
-    """(file, root) for a citation: the roots the index was built from first, then the recorded source path
-    (as given, then relative to the index's parent folder)."""
+def _candidate_roots(manifest: Manifest | None, index_dir: Path | None, roots: list[Path]) -> list[Path]:
+    """Where the corpus may be: the folders given (``--root``), then the roots the index recorded — as written
+    (relative to the working folder) and relative to the index folder's parent, so verify works from anywhere."""
+    out = list(roots)
+    for root in manifest.roots if manifest else []:
+        out.append(Path(root))
+        if index_dir is not None and not Path(root).is_absolute():
+            out.append(Path(index_dir).resolve().parent / root)
+    return list(dict.fromkeys(out))
+
+
+def _locate(
+    cit: dict, manifest: Manifest | None, index_dir: Path | None, roots: list[Path] = ()
+) -> tuple[Path, Path] | None:
+    """(file, root) for a citation: the given and recorded roots first, then the recorded source path (as
+    given, then relative to the index's parent folder)."""
     from ipqa.corpus.formats import SUFFIXES
 
     doc_id = cit.get("doc_id", "")
-    for root in manifest.roots if manifest else []:
+    for root in _candidate_roots(manifest, index_dir, list(roots)):
         # the suffix's case is the file's own (001.TXT); match it case-insensitively, never by glob (ids may
         # hold [ ] * characters)
         folder = Path(root) / PurePosixPath(doc_id).parent
@@ -93,7 +106,9 @@ _FIELD_TYPES = {
 }
 
 
-def check_citation(cit: dict, manifest: Manifest | None, index_dir: Path | None, cache: dict) -> str | None:
+def check_citation(
+    cit: dict, manifest: Manifest | None, index_dir: Path | None, cache: dict, roots: list[Path] = ()
+) -> str | None:
     """The problem with one citation, or None when it checks out."""
     from ipqa.corpus.reading import UnreadableFile, read_document
 
@@ -105,7 +120,7 @@ def check_citation(cit: dict, manifest: Manifest | None, index_dir: Path | None,
     wrong = [k for k, kind in _FIELD_TYPES.items() if k in cit and not isinstance(cit[k], kind)]
     if wrong:
         return f"{name}: citation field(s) {', '.join(wrong)} have the wrong type"
-    located = _locate(cit, manifest, index_dir)
+    located = _locate(cit, manifest, index_dir, roots)
     if located is None:
         return f"{name}: source file {cit.get('source', '')!r} not found"
     path, root = located
@@ -127,8 +142,9 @@ def check_citation(cit: dict, manifest: Manifest | None, index_dir: Path | None,
     return None
 
 
-def verify_citations(citations: list[dict], index_dir: Path | None = None) -> Report:
-    """Check every citation; the manifest of ``index_dir`` (when given and readable) says where the corpus is."""
+def verify_citations(citations: list[dict], index_dir: Path | None = None, roots: list[Path] = ()) -> Report:
+    """Check every citation; ``roots`` (corpus folders) and the manifest of ``index_dir`` (when given and readable)
+    say where the corpus is."""
     from ipqa.index.manifest import read_manifest
     from ipqa.index.store import IndexLoadError
 
@@ -139,7 +155,7 @@ def verify_citations(citations: list[dict], index_dir: Path | None = None) -> Re
         except IndexLoadError as exc:
             log.warning("verifying without the index manifest (%s); using the citations' source paths", exc)
     cache: dict = {}
-    problems = [p for c in citations if (p := check_citation(c, manifest, index_dir, cache))]
+    problems = [p for c in citations if (p := check_citation(c, manifest, index_dir, cache, list(roots)))]
     return Report(len(citations), problems)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -129,3 +130,38 @@ def test_cli_user_errors_are_messages_not_tracebacks(tmp_path):
     (tmp_path / "list.json").write_text("[1, 2]", encoding="utf-8")
     wrong = runner.invoke(main, ["verify", str(tmp_path / "list.json")])
     assert wrong.exit_code == 1 and "no ask/eval records" in wrong.output
+
+
+def test_verify_works_from_another_folder_and_with_a_root(tmp_path, monkeypatch):
+    """Relative roots recorded at build time are also tried against the index folder's parent, and --root names
+    the corpus outright: run from anywhere, the citations still check out."""
+    import json
+    import shutil
+
+    from click.testing import CliRunner
+
+    from ipqa.answer.pipeline import ask
+    from ipqa.cli import main
+    from ipqa.index.build import build_index
+    from ipqa.index.searcher import Index
+    from ipqa.settings import Settings
+
+    project = tmp_path / "project"
+    shutil.copytree(CORPUS, project / "corpus")
+    monkeypatch.chdir(project)
+    build_index([Path("corpus")], Path("index"), Settings(model=""))  # roots recorded as "corpus", relative
+    answer = ask(Index.load(Path("index")), "谁负责知识产权质押融资？")
+    cited = tmp_path / "answer.json"
+    cited.write_text(json.dumps({"citations": [c.to_dict() for c in answer.citations]}, ensure_ascii=False))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    runner = CliRunner()
+    ok = runner.invoke(main, ["verify", str(cited), "--index", str(project / "index")])
+    assert ok.exit_code == 0 and "check out" in ok.output, ok.output
+    moved = tmp_path / "moved"
+    shutil.copytree(project / "corpus", moved)
+    for c in answer.citations:  # a citation whose recorded source is gone is found under --root
+        assert Path(c.source).is_absolute() or not (elsewhere / c.source).exists()
+    by_root = runner.invoke(main, ["verify", str(cited), "--root", str(moved)])
+    assert by_root.exit_code == 0 and "check out" in by_root.output, by_root.output
