@@ -88,6 +88,8 @@ def show_answer(index, answer, script: Script) -> None:
         st.html(f'<div class="ipqa-answer">{labels.answer_html(answer, script)}</div>')
     else:
         st.info(md_escape(labels.one_script(answer.text, script)))
+    if answer.confidence and answer.confidence != answer.text:
+        st.caption(md_escape(answer.confidence))  # how sure, and why (or why it was refused)
     convert = partial(labels.convert_script, script=script)
     for i, c in enumerate(answer.citations, 1):
         details = " · ".join(p for p in (c.doc_number, c.date) if p)

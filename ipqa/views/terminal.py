@@ -42,6 +42,7 @@ def answer_dict(index, answer: Answer) -> dict:
         "kind": answer.kind,
         "answered": answer.answered,
         "answer": answer.text,
+        "confidence": answer.confidence,
         "citations": [c.to_dict() for c in answer.citations],
         "notes": list(answer.notes),
         "hits": [hit_dict(index, h) for h in answer.hits],
@@ -126,6 +127,8 @@ def index_dict(index) -> dict:
 def answer_text(answer: Answer, closest: int = 3) -> str:
     """The answer, then each numbered citation (reference, 发文字号, quote); the closest clauses when unanswered."""
     lines = [answer.text]
+    if answer.confidence and answer.confidence != answer.text:
+        lines.append(f"（{answer.confidence.rstrip('。')}）")
     if answer.citations:
         lines.append("")
         lines.append("引用：")

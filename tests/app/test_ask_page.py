@@ -89,3 +89,10 @@ def test_banner_says_semantic_search_is_off_in_one_line_and_the_corpus_page_says
     admin = next(e for e in at.expander if e.label.startswith("管理员"))
     howto = "\n".join(m.value for m in admin.markdown)
     assert "IPQA_MODEL" in howto and "重建索引" in howto
+
+
+def test_the_answer_says_how_sure_it_is(app):
+    app.query_params["q"] = "谁负责知识产权质押融资？"
+    app.run()
+    assert not app.exception
+    assert any(c.value.startswith("把握") for c in app.caption), [c.value for c in app.caption]

@@ -94,7 +94,8 @@ def test_cli_ask_verify_show(built, tmp_path):
     out = runner.invoke(main, ["ask", QUESTION, "--index", str(index_dir), "--json"])
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
-    assert set(data) == {"question", "kind", "answered", "answer", "citations", "notes", "hits"}
+    assert set(data) == {"question", "kind", "answered", "answer", "confidence", "citations", "notes", "hits"}
+    assert data["confidence"]  # how sure, in one Chinese line
     assert "省市场监管局" in data["answer"] and data["citations"][0]["reference"].startswith("《")
     saved = tmp_path / "a.json"
     saved.write_text(out.output, encoding="utf-8")
