@@ -59,7 +59,7 @@ def _first(*candidates):
     for module, name in candidates:
         try:
             return getattr(importlib.import_module(module), name)
-        except Exception:  # noqa: BLE001 - missing, renamed or mid-refactor
+        except Exception:  # noqa: BLE001, S112 - missing, renamed or mid-refactor: try the next path
             continue
     return None
 
@@ -78,6 +78,7 @@ if compact is None:  # the package is missing or mid-refactor: the same rule, im
             _cc = opencc.OpenCC("t2s.json")
         text = _cc.convert(unicodedata.normalize("NFKC", text))
         return _article.sub("", _ws.sub("", text))
+
 
 read_document = _first(("ipqa.corpus", "read_document"), ("ipqa.corpus.reading", "read_document"))
 split_clauses = _first(("ipqa.clauses", "split_clauses"), ("ipqa.clauses.split", "split_clauses"))
@@ -100,10 +101,9 @@ class Doc:
                 self.clauses = [compact(getattr(c, "clean_text", c.text)) for c in clauses]
                 # The header: everything before the first numbered clause (title, 文号/日期 lines, 序言).
                 body = [c.start for c in clauses if getattr(c, "label", "")]
-                self.header = compact(text[:min(body, default=len(text))])
+                self.header = compact(text[: min(body, default=len(text))])
             except Exception as exc:  # noqa: BLE001 - report and fall back to the whole document
-                print(f"note: clause split failed for {path.name} ({exc}); whole-document checks only",
-                      file=sys.stderr)
+                print(f"note: clause split failed for {path.name} ({exc}); whole-document checks only", file=sys.stderr)
                 self.clauses = None
         if text is None:
             text = path.read_text(encoding="utf-8", errors="replace")
