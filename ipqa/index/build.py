@@ -21,7 +21,7 @@ from ipqa.index import columns, manifest, store
 from ipqa.index.ingest import REUSED, indexed_text, ingest
 from ipqa.index.manifest import DocumentEntry, Manifest, SkippedEntry
 from ipqa.index.reuse import Previous, split_signature
-from ipqa.records import Document
+from ipqa.records import Document, IndexState
 from ipqa.retrieval.base import BuildRows, RetrieverStatus
 from ipqa.retrieval.registry import retriever_classes
 from ipqa.retrieval.tokens import tokenizer_signature
@@ -82,7 +82,7 @@ def source_files(roots: Sequence[Path], outside_links: bool = False, plan: list 
 class IndexChanges:
     """How the files under some corpus folders differ from what an index was built from."""
 
-    state: str  # "missing" | "stale" | "fresh"
+    state: IndexState  # "missing" | "stale" | "fresh"
     changed: tuple[str, ...] = ()
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()  # in the index, no longer under the folders: a rebuild would drop them
