@@ -10,7 +10,7 @@ import streamlit as st
 
 from app_pages.common import Config, go, show_banner, show_filters
 from ipqa.records import Filters
-from ipqa.views import html, labels
+from ipqa.views import findings, html, labels
 from ipqa.views.export import citation_text, to_csv, to_markdown
 from ipqa.views.labels import Script, md_escape
 
@@ -81,7 +81,7 @@ def show_answer(index, answer, script: Script) -> None:
     from ipqa.retrieval.tokens import tokenize
 
     for note in answer.notes:
-        if not (index.dense_status and index.dense_status in note) and (text := labels.note_text(note)):
+        if not (index.dense_status and index.dense_status in note) and (text := findings.note_text(note)):
             st.caption(md_escape(text))  # (semantic search off: the banner already says it)
     if answer.answered:
         st.subheader("答案")

@@ -36,7 +36,7 @@ class Config:
         """Read on every run, as the environment may differ from one run to the next (tests set it per app). An
         index built with `ipqa build corpus ../shared/data/lawrefbook` is kept to those folders: the app never
         rebuilds it from corpus/ alone because IPQA_CORPUS was not set."""
-        from ipqa.index.build import built_roots
+        from ipqa.index.state import built_roots
 
         index_dir = HERE / os.environ.get("IPQA_INDEX", "index")
         if "IPQA_CORPUS" in os.environ:
@@ -118,7 +118,7 @@ def ensure_index(config: Config) -> html.Loaded:
     """Check once per process that the index matches the corpus (building it when missing or stale), then load.
     A rebuild that would drop documents from the index is never automatic: it says what would change and waits
     for a confirmation, while the index as it is keeps serving."""
-    from ipqa.index.build import index_changes
+    from ipqa.index.state import index_changes
 
     lock, checked = _guard()
     corpus = config.corpus_dirs()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages.common import Config, rebuild, show_banner
-from ipqa.views import html, labels
+from ipqa.views import findings, html, labels, tables
 from ipqa.views.labels import Script, md_escape
 
 
@@ -23,15 +23,15 @@ def show_corpus(loaded: html.Loaded, config: Config, script: Script = "original"
     for col, (label, number) in zip(st.columns(3), counts):
         col.metric(label, number)
     counts = {doc_id: len(items) for doc_id, items in loaded.by_doc.items()}
-    st.dataframe(html.corpus_rows(index.documents, counts, script), key="corpus_table", hide_index=True)
+    st.dataframe(tables.corpus_rows(index.documents, counts, script), key="corpus_table", hide_index=True)
     if index.skipped:
         st.subheader("未能读取的文件")
-        rows = [{"文件": s.path, "原因": labels.skip_reason(s.reason)} for s in index.skipped]
+        rows = [{"文件": s.path, "原因": findings.skip_reason(s.reason)} for s in index.skipped]
         st.dataframe(rows, key="skipped_table", hide_index=True)
-    if flags := html.flag_rows(index.documents):
+    if flags := tables.flag_rows(index.documents):
         st.subheader("数据质量标记")
         st.dataframe(flags, key="flags_table", hide_index=True)
-        if spam := html.spam_rows(index.documents):
+        if spam := tables.spam_rows(index.documents):
             with st.expander(f"查看注入的无关文字（{len(spam)} 处）"):
                 st.dataframe(spam, key="spam_table", hide_index=True)
     corpus = config.corpus_dirs()

@@ -8,7 +8,7 @@ from functools import partial
 import streamlit as st
 
 from app_pages.common import Config, go, url_state
-from ipqa.views import html, labels
+from ipqa.views import findings, html, labels
 from ipqa.views.export import citation_text
 from ipqa.views.labels import Script, md_escape
 
@@ -39,9 +39,9 @@ def show_document(loaded: html.Loaded, doc_id: str, clause_id: str, script: Scri
     cited = clauses[position] if position is not None else None
     st.html(html.document_header_html(doc, script))
     convert = partial(labels.convert_script, script=script)
-    for message in labels.flag_messages(doc.flags, "warning"):
+    for message in findings.flag_messages(doc.flags, "warning"):
         st.warning(md_escape(convert(message)), icon="⚠️")
-    for message in labels.flag_messages(doc.flags, "info"):
+    for message in findings.flag_messages(doc.flags, "info"):
         st.caption(md_escape(convert(message)))
     outline_col, text_col = st.columns([1, 2])
     with outline_col.container(height=640):

@@ -20,7 +20,7 @@ _API = {
     "IndexLoadError": "ipqa.index.store",
     "BuildReport": "ipqa.index.build",
     "build_index": "ipqa.index.build",
-    "index_state": "ipqa.index.build",
+    "index_state": "ipqa.index.state",
     "ask": "ipqa.answer.pipeline",
     "verify_citations": "ipqa.evaluation.verify",
     "Settings": "ipqa.settings",
@@ -68,8 +68,9 @@ def __getattr__(name: str):
 if TYPE_CHECKING:  # for type checkers and editors; never executed
     from ipqa.answer.pipeline import ask
     from ipqa.evaluation.verify import verify_citations
-    from ipqa.index.build import BuildReport, build_index, index_state
+    from ipqa.index.build import BuildReport, build_index
     from ipqa.index.searcher import Index
+    from ipqa.index.state import index_state
     from ipqa.index.store import IndexLoadError
     from ipqa.records import Answer, Citation, Clause, Document, Filters, Flag, Hit, Metadata, SearchResult
     from ipqa.settings import Settings

@@ -47,7 +47,7 @@ QuestionKind = Literal[
     "who", "number", "when", "fact", "metadata"
 ]  # Answer.kind: what kind of answer a question asks for
 TokenizerMode = Literal["words", "words+bigrams", "search"]  # Settings.tokenizer: ipqa.retrieval.tokens.MODES
-IndexState = Literal["missing", "stale", "fresh"]  # an index folder against its corpus: ipqa.index.build.index_state
+IndexState = Literal["missing", "stale", "fresh"]  # an index folder against its corpus: ipqa.index.state.index_state
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ import pytest
 
 import ipqa
 from ipqa.records import Flag, FlagKind, IndexState, Level, QuestionKind, TokenizerMode
-from ipqa.views.labels import FLAG_LABELS, INFO_FLAGS, KIND_LABELS, LEVEL_LABELS, STATE_LABELS, flag_messages
+from ipqa.views.findings import flag_messages
+from ipqa.views.labels import FLAG_LABELS, INFO_FLAGS, KIND_LABELS, LEVEL_LABELS, STATE_LABELS
 
 PACKAGE = Path(ipqa.__file__).parent
 MODULES = {path: ast.parse(path.read_text(encoding="utf-8")) for path in sorted(PACKAGE.rglob("*.py"))}

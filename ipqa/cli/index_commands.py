@@ -151,7 +151,7 @@ def info(index_dir, dirs, as_json):
     """Show whether the index is fresh, stale or missing, its counts, model and semantic-search status."""
     from pathlib import Path
 
-    from ipqa.index.searcher import index_state
+    from ipqa.index.state import index_state
     from ipqa.views.terminal import index_dict
 
     index = open_index(index_dir)

@@ -9,28 +9,30 @@ outside the corpus folders are refused unless the caller opts in (``outside_link
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import logging
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ipqa.corpus import boilerplate, sidecars
+from ipqa.corpus import (
+    boilerplate,
+    listing,  # listing.MAX_FILE_BYTES: the one limit the listing and the reader apply
+    sidecars,
+)
 from ipqa.corpus.decode import UnreadableFile
 from ipqa.corpus.formats import SUFFIXES, extract
+from ipqa.corpus.listing import not_regular, os_problem, too_big, walk_entries
 from ipqa.corpus.metadata import infer
 from ipqa.corpus.metadata.headers import parse_header
 from ipqa.records import Document, Flag
-from ipqa.settings import MAX_FILE_BYTES
 from ipqa.text import merge_spans
 
 log = logging.getLogger(__name__)
 
-OUTSIDE_LINK = "link points outside the corpus folders"
 # Reading never waits: opening a FIFO without a writer returns at once (and fstat then refuses it).
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 
@@ -40,7 +42,6 @@ __all__ = [
     "UnreadableFile",
     "collect",
     "doc_id_for",
-    "entry_problem",
     "file_sha256",
     "find_files",
     "input_files",
@@ -63,153 +64,6 @@ class CorpusRead:
     documents: list[Document]
     skipped: list[Skipped]
     warnings: list[str] = field(default_factory=list)  # corpus-level problems, e.g. meta.csv rows matching no file
-
-
-def _inside(real: str, real_roots: Sequence[str]) -> bool:
-    return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in real_roots)
-
-
-def _os_problem(exc: OSError, what: str = "file") -> str:
-    """One sentence for an OSError met while listing or checking an entry."""
-    if exc.errno == errno.ELOOP:
-        return "link loop: the link points, through other links, back at itself"
-    if exc.errno == errno.ENAMETOOLONG:
-        return "path too long for the operating system (a name over 255 bytes or a path over 4,096 bytes)"
-    if isinstance(exc, PermissionError):
-        return f"permission denied: the {what} cannot be read by this user"
-    if isinstance(exc, FileNotFoundError):
-        return f"the {what} disappeared while the corpus was being read"
-    return f"cannot read the {what}: {exc.strerror or exc}"
-
-
-_KINDS = (
-    (stat.S_ISDIR, "a folder"),
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-)
-
-
-def _not_regular(mode: int) -> str:
-    kind = next((name for test, name in _KINDS if test(mode)), "an entry of an unknown kind")
-    return f"{kind}, not a regular file; only regular files are read"
-
-
-def _too_big(size: int) -> str:
-    return f"file of {size / 2**20:,.0f} MB is over the {MAX_FILE_BYTES / 2**20:,.0f} MB limit for one file"
-
-
-def entry_problem(path: Path, real_roots: Sequence[str] = (), outside_links: bool = True) -> str | None:
-    """Why the entry at ``path`` cannot be read as a corpus file, or None when it can: a broken link, a link
-    loop, a name too long, something that is not a regular file (FIFO, socket, device), a file over
-    MAX_FILE_BYTES, or (unless ``outside_links``) a link resolving outside the ``real_roots``."""
-    try:
-        info = os.stat(path)  # follows links
-    except FileNotFoundError:
-        try:
-            return f"broken link: it points to {os.readlink(path)!r}, which does not exist"
-        except OSError:  # not a link: it was deleted since it was listed
-            return "the file disappeared while the corpus was being read"
-    except OSError as exc:
-        return _os_problem(exc)
-    if not stat.S_ISREG(info.st_mode):
-        return _not_regular(info.st_mode)
-    if info.st_size > MAX_FILE_BYTES:
-        return _too_big(info.st_size)
-    # A link to a file; links in the folders above are the walker's (it follows only folder links it may).
-    if not outside_links and real_roots and os.path.islink(path):
-        real = os.path.realpath(path)
-        if not _inside(real, real_roots):
-            return f"{OUTSIDE_LINK} ({real}); build with --outside-links (Settings.outside_links) to read it"
-    return None
-
-
-def _walk(roots: Sequence[Path], outside_links: bool = False) -> Iterator[tuple[Path, Path, str | None]]:
-    """``(root, entry, problem)`` for every non-hidden, non-sidecar file under the roots (a root may also be a
-    single file), ``problem`` being None or why the entry cannot be read (:func:`entry_problem`); and
-    ``(root, folder, reason)`` for every folder that cannot be listed and every folder link not followed.
-
-    A folder link is followed, after the real folders are all listed, when it resolves inside a root to a
-    folder not listed already (or outside the roots, when ``outside_links``). Each folder is listed once, so
-    a link loop ends; every link not followed is reported."""
-    real_roots = [os.path.realpath(r) for r in roots]
-    seen: set[tuple[int, int]] = set()  # (device, inode) of every folder listed, over all roots
-    for root in roots:
-        root = Path(root)
-        try:
-            info = os.stat(root)
-        except FileNotFoundError:
-            yield root, root, "corpus folder not found"
-            continue
-        except OSError as exc:
-            yield root, root, "corpus folder: " + _os_problem(exc, "folder")
-            continue
-        if not stat.S_ISDIR(info.st_mode):
-            if not sidecars.is_sidecar(root):
-                yield root.parent, root, entry_problem(root)  # named by the user: a link out is fine
-            continue
-        links: list[str] = []
-        yield from _walk_tree(root, str(root), real_roots, outside_links, seen, links)
-        while links:
-            link = links.pop(0)
-            reason = _link_problem(link, real_roots, outside_links, seen)
-            if reason:
-                yield root, Path(link), reason
-            else:
-                yield from _walk_tree(root, link, real_roots, outside_links, seen, links)
-
-
-def _link_problem(link: str, real_roots: Sequence[str], outside_links: bool, seen: set) -> str | None:
-    """Why the folder link at ``link`` is not followed, or None."""
-    try:
-        info = os.stat(link)
-    except OSError as exc:
-        return "folder link: " + _os_problem(exc, "folder")
-    real = os.path.realpath(link)
-    if not outside_links and not _inside(real, real_roots):
-        return f"folder {OUTSIDE_LINK} ({real}); build with --outside-links (Settings.outside_links) to read it"
-    if (info.st_dev, info.st_ino) in seen:
-        return f"folder link to {real}, which is read already (through its own path or another link)"
-    return None
-
-
-def _walk_tree(root: Path, top: str, real_roots, outside_links: bool, seen: set, links: list):
-    """:func:`_walk` for one folder tree, not following links (they go to ``links``)."""
-    problems: list[tuple[str, str]] = []
-
-    def on_error(exc: OSError) -> None:
-        reason = _os_problem(exc, "folder")
-        problems.append((exc.filename or top, f"folder cannot be listed, so its files are not read: {reason}"))
-
-    for folder, dirs, files in os.walk(top, onerror=on_error):
-        yield from ((root, Path(f), reason) for f, reason in problems)
-        problems.clear()
-        try:
-            info = os.stat(folder)
-        except OSError as exc:
-            yield root, Path(folder), "folder cannot be read: " + _os_problem(exc, "folder")
-            dirs[:] = []
-            continue
-        if (info.st_dev, info.st_ino) in seen:  # reached a second time (a bind mount): listed once
-            dirs[:] = []
-            continue
-        seen.add((info.st_dev, info.st_ino))
-        keep = []
-        for name in dirs:
-            if name.startswith("."):
-                continue
-            full = os.path.join(folder, name)
-            if os.path.islink(full):
-                links.append(full)  # followed (or reported) once the real folders are all listed
-            else:
-                keep.append(name)
-        dirs[:] = keep
-        for name in files:
-            path = Path(folder) / name
-            if not name.startswith(".") and not sidecars.is_sidecar(path):
-                yield root, path, entry_problem(path, real_roots, outside_links)
-    yield from ((root, Path(f), reason) for f, reason in problems)
 
 
 def _sort_key(pair: tuple[Path, Path]) -> tuple[str, str]:
@@ -237,21 +91,21 @@ def _read_bytes(path: Path) -> bytes:
     except IsADirectoryError as exc:
         raise UnreadableFile("is a directory, not a file") from exc
     except OSError as exc:
-        raise UnreadableFile(_os_problem(exc)) from exc
+        raise UnreadableFile(os_problem(exc)) from exc
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise UnreadableFile(_not_regular(info.st_mode))
-        if info.st_size > MAX_FILE_BYTES:
-            raise UnreadableFile(_too_big(info.st_size))
+            raise UnreadableFile(not_regular(info.st_mode))
+        if info.st_size > listing.MAX_FILE_BYTES:
+            raise UnreadableFile(too_big(info.st_size))
         with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            data = handle.read(listing.MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise UnreadableFile(_os_problem(exc)) from exc
+        raise UnreadableFile(os_problem(exc)) from exc
     finally:
         os.close(fd)
-    if len(data) > MAX_FILE_BYTES:
-        raise UnreadableFile(_too_big(len(data)))
+    if len(data) > listing.MAX_FILE_BYTES:
+        raise UnreadableFile(too_big(len(data)))
     return data
 
 
@@ -311,7 +165,7 @@ def plan_corpus(roots: Sequence[Path], outside_links: bool = False) -> list[tupl
     folder that cannot be listed …). A builder uses it to read only the files that changed since the last
     build. Never raises for an entry of the corpus folders."""
     plan: list[tuple[Path, Path] | Skipped] = []
-    entries = {(root, path): problem for root, path, problem in _walk(roots, outside_links)}
+    entries = {(root, path): problem for root, path, problem in walk_entries(roots, outside_links)}
     for root, path in sorted(entries, key=_sort_key):  # a root given twice is read once
         problem, suffix = entries[root, path], path.suffix.lower()
         if problem:

@@ -13,8 +13,9 @@ import numpy as np
 
 from ipqa.corpus.reading import Skipped
 from ipqa.index import columns, store
-from ipqa.index.build import BuildReport, build_index, index_state, off_reasons
+from ipqa.index.build import BuildReport, build_index, off_reasons
 from ipqa.index.manifest import Manifest, read_manifest, verify_files
+from ipqa.index.state import index_state
 from ipqa.index.store import IndexLoadError
 from ipqa.records import Clause, Document, Filters, Hit, SearchResult
 from ipqa.retrieval.base import Query, Retriever, RetrieverStatus

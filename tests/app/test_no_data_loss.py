@@ -7,8 +7,9 @@ import shutil
 
 import pytest
 
-from ipqa.index.build import build_index, built_roots, index_changes
+from ipqa.index.build import build_index
 from ipqa.index.searcher import Index
+from ipqa.index.state import built_roots, index_changes
 from ipqa.settings import Settings
 from tests.helpers.apptest import app_test
 from tests.helpers.paths import CORPUS

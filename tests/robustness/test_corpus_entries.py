@@ -22,8 +22,9 @@ import pytest
 from click.testing import CliRunner
 
 from ipqa.cli import main
-from ipqa.corpus import reading
-from ipqa.corpus.reading import OUTSIDE_LINK, Skipped, plan_corpus, read_corpus
+from ipqa.corpus import listing, reading
+from ipqa.corpus.listing import OUTSIDE_LINK
+from ipqa.corpus.reading import Skipped, plan_corpus, read_corpus
 from ipqa.index.searcher import Index, build_index, index_state
 from ipqa.settings import Settings
 from tests.helpers.paths import ROOT
@@ -249,7 +250,7 @@ def test_reading_a_fifo_or_device_directly_is_refused_at_once(tmp_path):
 def test_a_file_over_the_size_limit_is_skipped(tmp_path, monkeypatch):
     corpus = _good_corpus(tmp_path)
     (corpus / "huge.txt").write_text(GOOD["good_a.txt"] * 100, encoding="utf-8")
-    monkeypatch.setattr(reading, "MAX_FILE_BYTES", 4096)  # the real limit is 256 MiB (ipqa.settings)
+    monkeypatch.setattr(listing, "MAX_FILE_BYTES", 4096)  # the real limit is 256 MiB (ipqa.settings)
     report = build_index([corpus], tmp_path / "index", Settings(model=""))
     assert "over the 0 MB limit" in _reasons(report.skipped)["huge.txt"]
     with pytest.raises(reading.UnreadableFile, match="limit"):  # grown after it was listed

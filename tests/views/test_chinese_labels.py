@@ -9,20 +9,10 @@ import re
 import pytest
 
 from ipqa.records import Clause, Document, Flag, Hit, Metadata, RetrieverScore
-from ipqa.views.html import FLAG_SHORT, corpus_rows, filter_options, flag_rows, spam_rows
-from ipqa.views.labels import (
-    FLAG_LABELS,
-    dense_admin,
-    dense_banner,
-    flag_detail,
-    flag_messages,
-    note_text,
-    skip_reason,
-    spam_text,
-    validity_label,
-    why_details,
-    why_matched,
-)
+from ipqa.views.findings import flag_detail, flag_messages, note_text, skip_reason, spam_text
+from ipqa.views.html import filter_options
+from ipqa.views.labels import FLAG_LABELS, dense_admin, dense_banner, validity_label, why_details, why_matched
+from ipqa.views.tables import FLAG_SHORT, corpus_rows, flag_rows, spam_rows
 from tests.helpers.paths import CORPUS
 
 WORD = re.compile(r"[A-Za-z]{2,}")

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from ipqa.records import Answer, Clause, Departments, Document, Flag, Hit, Metadata, RetrieverScore
 from ipqa.text import merge_spans
+from ipqa.views.findings import flag_messages
 from ipqa.views.html import (
     card_html,
     clause_html,
@@ -27,7 +28,6 @@ from ipqa.views.labels import (
     FLAG_LABELS,
     answer_html,
     convert_script,
-    flag_messages,
     match_spans,
     question_problem,
     render_spans,
