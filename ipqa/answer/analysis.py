@@ -125,10 +125,13 @@ _UNIT_CUES = (
 )
 # A question for the person holding a named post of a named body ("泰安市市场监管局的局长是谁"): policy texts name
 # bodies and posts (由市长任组长), never the people in them.
+_POSTS = r"(?:局长|厅长|主任|处长|科长|书记|负责人|部长|院长|主席|联系人)"
 _PERSON = re.compile(
-    r"(?:局|厅|委|办|院|中心|政府|部门|单位)的?(?:局长|厅长|主任|处长|科长|书记|负责人|部长|院长|主席|联系人)"
-    r"(?:是谁|叫什么|是哪位|姓名|名字|叫啥)"
+    rf"(?:局|厅|委|办|院|中心|政府|部门|单位)的?(?:现任|目前的?|现在的?)?{_POSTS}(?:是谁|叫什么|是哪位|姓名|名字|叫啥)"
+    rf"|谁是.{{0,16}}{_POSTS}"
 )
+# A number question that names a quantity ("多少", "几家"): no figure in the clauses means it is not given there.
+_QUANTITY = re.compile(r"多少|几(?:家|个|项|件|次|倍|期|名|所|人|种|亿|万|成|位|批)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:年|$|[—\-–到至])")
 _RANGE = re.compile(r"((?:19|20)\d\d)\s*(?:年)?\s*[—\-–~～至到]+\s*((?:19|20)\d\d)")
 _PERIODS = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
@@ -143,6 +146,7 @@ class Analysis:
     years: tuple[int, ...] = ()  # years named, a period (十四五) as its years
     field: str = ""  # the document field a metadata question asks for
     person: bool = False  # asks for the person holding a post, which policy texts do not name
+    quantity: bool = False  # asks for a quantity in so many words (多少, 几家): an answer must give a figure
 
 
 def place_stem(name: str) -> str:
@@ -250,4 +254,5 @@ def analyse(question: str, corpus_places: dict[str, str] | None = None) -> Analy
         years=find_years(q),
         field=field,
         person=bool(_PERSON.search(q)),
+        quantity=kind == "number" and bool(_QUANTITY.search(q)),
     )

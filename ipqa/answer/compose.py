@@ -265,6 +265,7 @@ def who_lines(ctx, relevant) -> list[str]:
             n = _cite_span(ctx, clause, best[0]) if best else None
             if n is not None:
                 unnamed.setdefault(clause.doc_id, []).append(n)
+    ctx.typed = bool(named or duty)
     if not named and not duty:
         # No matching clause names a unit: say so, citing the best sentences rather than guessing one.
         lines = fact_lines(ctx, relevant)

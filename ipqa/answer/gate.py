@@ -24,18 +24,20 @@ from functools import lru_cache
 from importlib import resources
 
 from ipqa.answer.analysis import years_in
+from ipqa.answer.necessity import necessity
 from ipqa.answer.spans import fold, term_score
 from ipqa.retrieval.expansion import load_thesaurus
-from ipqa.retrieval.tokens import everyday_words
+from ipqa.retrieval.tokens import everyday_words, general_frequency
 
 # Fitted by benchmarks/calibrate_gate.py on the calibration questions (seeds + lawrefbook, BM25 only): see the
 # module docstring and the figures in the README.
-MIN_OPEN = 0.60  # the idf-weighted share of the known topic words the best clause must hold
-MIN_NARROWED = 0.45  # the same, when the question named a place and the search ran over that place's documents
-UNKNOWN_WEIGHT = 1.0  # an unknown word weighs as the rarest known word (never present; open searches only)
+MIN_OPEN = 0.40  # the idf-weighted share of the known topic words the best clause must hold
+MIN_NARROWED = 0.35  # the same, when the question named a place and the search ran over that place's documents
+UNKNOWN_WEIGHT = 0.5  # an unknown word weighs as half the rarest known word (never present; open searches only)
 MAX_UNKNOWN = 0.5  # refuse when at least this share of the topic words occurs nowhere in the corpus
 RELATED = 0.6  # a thesaurus relative counts at this share of the word itself
 RELATIVE = 0.75  # hits within this fraction of the best hit's coverage take part in the answer
+MIN_UNTYPED = 0.60  # below this, an answer must hold what the question asks for (a who answer a named unit)
 MIN_RELEVANCE = MIN_NARROWED  # the lowest bar any answer passes (tests and callers that need one number)
 
 
@@ -135,19 +137,30 @@ def weigh(index, topic: list[str], narrowed: bool = False, years: tuple[int, ...
         return Topic({}, 1.0)
     # without a BM25 retriever (no corpus statistics) every word counts once
     lexical = getattr(getattr(index, "retrievers", {}).get("bm25"), "lexical", None)
-    weights, unknown = {}, 0
+    rows = len(lexical) if lexical is not None else 0
+    weights, unknown, rarest = {}, 0, 0.0
     for term in topic:
         idf = _idf(lexical, term) if lexical is not None else 1.0
         if idf is None:
             unknown += 1
-        else:
-            weights[term] = idf * (2.0 if term.isdigit() and len(term) == 4 else 1.0)  # a year pins what is asked
-    # a word no clause holds is rarer than any the corpus has: it weighs like the rarest known word, discounted
-    # because everyday wording ("更狠", "快车道") is exactly what the documents never use
-    rarest = max(weights.values(), default=1.0)
+            continue
+        rarest = max(rarest, idf)
+        year = term.isdigit() and len(term) == 4  # a year pins what is asked
+        # weighed by how likely the answering clause is to hold the word at all: everyday wording weighs little
+        need = 1.0 if year or lexical is None else term_necessity(term, idf, rows)
+        weights[term] = idf * need * (2.0 if year else 1.0)
+    # A word no clause holds is rarer than any the corpus has. It is not the asker's wording for something the
+    # clauses say otherwise (that is what necessity discounts) but a sign the corpus does not speak of the
+    # question at all ("垃圾分类" over IP policies): it weighs like the rarest known word, undiscounted, except
+    # within one place's documents, where everyday wording ("更狠", "快车道") is expected.
     anchors = tuple(t for t in topic if is_ip_word(t))
-    unknown_weight = 0.0 if narrowed else UNKNOWN_WEIGHT * rarest * unknown
+    unknown_weight = 0.0 if narrowed else UNKNOWN_WEIGHT * (rarest or 1.0) * unknown
     return Topic(weights, unknown / len(topic), anchors, unknown_weight, frozenset(years))
+
+
+def term_necessity(term: str, idf: float | None, rows: int) -> float:
+    """The chance that a clause answering the question holds ``term`` (ipqa.answer.necessity)."""
+    return necessity(idf, rows, general_frequency(term), is_ip_word(term), len(term))
 
 
 def _idf(lexical, term: str) -> float | None:

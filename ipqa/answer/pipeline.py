@@ -113,6 +113,11 @@ def unglue(terms: list[str], texts: list[str]) -> list[str]:
     return out
 
 
+def topic_words(terms: list[str], analysis) -> list[str]:
+    """The words that say what the question is about: its terms without cue words and the places it names."""
+    return gate.topic_of(terms, CUE_WORDS | constraints.place_words(analysis))
+
+
 @dataclass
 class Context:
     """What the composers share: the index, the question's terms and the citations collected so far."""
@@ -122,6 +127,7 @@ class Context:
     terms: list[str]
     citations: list = field(default_factory=list)
     unit: str = ""  # the unit family a number question asks for (ipqa.answer.analysis.unit_asked)
+    typed: bool = True  # whether the composer found what the kind asks for (a who answer: a named unit)
     _seen: dict = field(default_factory=dict)
 
     def cite(self, clause, start: int, end: int) -> int:
@@ -179,9 +185,7 @@ def ask(
     texts = [_match_text(index, hit) for hit in result.hits]
     terms = unglue(terms, texts) or terms
     # a question of cue words alone ("谁负责？", "有哪些措施？") names no subject: nothing can be said to answer it
-    topic = gate.weigh(
-        index, gate.topic_of(terms, CUE_WORDS | constraints.place_words(analysis)), bool(constrained), analysis.years
-    )
+    topic = gate.weigh(index, topic_words(terms, analysis), bool(constrained), analysis.years)
     scored = [(hit, topic.coverage(text)) for hit, text in zip(result.hits, texts)]
     best = max(s for _, s in scored)
     log.info(
@@ -195,7 +199,15 @@ def ask(
     if min_relevance is None:
         min_relevance = gate.threshold(bool(constrained))
     if probe is not None:
-        probe.update(coverage=best, narrowed=bool(constrained), unknown=gate.unknown_topic(topic, bool(constrained)))
+        probe.update(
+            coverage=best,
+            narrowed=bool(constrained),
+            unknown=gate.unknown_topic(topic, bool(constrained)),
+            top1=scored[0][1],
+            unknown_share=topic.unknown_share,
+            bm25=[h.retrievers["bm25"].score for h in result.hits[:3] if "bm25" in h.retrievers],
+            topic_size=len(topic.weights),
+        )
     if gate.unknown_topic(topic, bool(constrained)) and not probe_all(probe):
         why = "问题的主要词语在语料中都没有出现"
         return Answer(question, kind, NOT_FOUND, hits=result.hits, answered=False, notes=notes, confidence=why + "。")
@@ -207,11 +219,19 @@ def ask(
     relevant = sorted(((hit, s) for hit, s in scored if s >= cut), key=lambda pair: -pair[1])
     ctx = Context(index, normalise(question), terms, unit=analysis.unit)
     lines = compose.COMPOSERS[kind](ctx, relevant)
-    if not lines and kind == "number" and analysis.unit:
+    if lines and not ctx.typed and best < gate.MIN_UNTYPED:
+        # a weak match that does not even hold what was asked for (no unit named for 谁负责) is no answer
+        why = "相关条款没有写明所问的责任单位" if kind == "who" else "最接近的条款与问题所问的内容不符"
+        return Answer(question, kind, NOT_FOUND, hits=result.hits, answered=False, notes=notes, confidence=why + "。")
+    if not lines and kind == "number" and (analysis.unit or analysis.quantity):
         # the figure in the unit asked may stand in a clause that passed the gate but not the relative cut
         wider = sorted(((hit, s) for hit, s in scored if s >= min_relevance), key=lambda pair: -pair[1])
         lines = compose.COMPOSERS[kind](ctx, wider) if len(wider) > len(relevant) else []
-    if not lines and kind == "number" and analysis.unit:
+    if lines and not ctx.typed and best < gate.MIN_UNTYPED:
+        # a weak match that does not even hold what was asked for (no unit named for 谁负责) is no answer
+        why = "相关条款没有写明所问的责任单位" if kind == "who" else "最接近的条款与问题所问的内容不符"
+        return Answer(question, kind, NOT_FOUND, hits=result.hits, answered=False, notes=notes, confidence=why + "。")
+    if not lines and kind == "number" and (analysis.unit or analysis.quantity):
         why = "相关条款没有给出所问的数字"
         return Answer(question, kind, NOT_FOUND, hits=result.hits, answered=False, notes=notes, confidence=why + "。")
     if not lines and kind != "fact":  # e.g. a "number" question whose clauses hold no figure

@@ -73,6 +73,11 @@ def _jieba():
         return tk
 
 
+def general_frequency(word: str) -> int:
+    """How often ``word`` occurs in general Chinese: its count in jieba's dictionary (0 when absent)."""
+    return int(_jieba().FREQ.get(word, 0) or 0)
+
+
 def warm_up() -> None:
     """Load the jieba dictionary and the stopwords now (e.g. before forking workers, which then inherit them)."""
     _jieba()
