@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 
 from ipqa.answer.citations import display, quote_span, unit_display
+from ipqa.answer.gate import presence
 from ipqa.answer.spans import Span, dates, figures, fold, overlap, phrases, rank_spans, sentences, unit_of
 from ipqa.records import QuestionKind, display_title
 
@@ -49,7 +50,8 @@ def _name(ctx, doc_id: str) -> str:
 
 def _score(ctx, focus: list[str], text: str) -> float:
     folded = fold(text).text
-    return overlap(focus, folded) + 0.25 * overlap(ctx.terms, folded)
+    # relatives count too: "含金量高的发明专利" picks the figure of 高价值发明专利, as the gate let the clause in
+    return overlap(focus, folded, score=presence) + 0.25 * overlap(ctx.terms, folded, score=presence)
 
 
 # Composers mark citations with control characters that no display text holds; ``answer.renumber`` turns them

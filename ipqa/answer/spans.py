@@ -182,13 +182,15 @@ def term_score(term: str, folded: str) -> float:
     return sum(g in folded for g in grams) / len(grams)
 
 
-def overlap(terms: list[str], folded: str, weights: dict[str, float] | None = None) -> float:
+def overlap(terms: list[str], folded: str, weights: dict[str, float] | None = None, score=None) -> float:
     """Weighted mean term score of ``terms`` over a folded text. Years weigh double (they pin the figure asked
-    for), as does any term ``weights`` names."""
+    for), as does any term ``weights`` names. ``score(term, folded)`` replaces :func:`term_score` (the answer
+    gate's ``presence`` also counts thesaurus relatives)."""
     if not terms:
         return 0.0
+    score = score or term_score
     w = [(weights or {}).get(t, 2.0 if _YEAR_TERM.match(t) else 1.0) for t in terms]
-    return sum(x * term_score(t, folded) for t, x in zip(terms, w)) / sum(w)
+    return sum(x * score(t, folded) for t, x in zip(terms, w)) / sum(w)
 
 
 def rank_spans(spans: list[Span], terms: list[str]) -> list[Span]:

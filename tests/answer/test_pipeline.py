@@ -479,3 +479,22 @@ def test_a_question_for_a_person_is_refused_with_the_reason(seed_index):
 def test_a_metadata_date_is_shown_as_the_document_writes_it(seed_index):
     answer = ask(seed_index, "泰安这份规划落款是哪天？")
     assert answer.answered and "2022年5月7日" in answer.text
+
+
+def test_a_quantity_asked_and_no_figure_in_the_clauses_is_refused(seed_index):
+    # the 泰安 plan speaks of its association but names no fee: a "多少" question gets no sentence without a figure
+    answer = ask(seed_index, "想加入泰安市知识产权协会，一年要交多少会费？")
+    assert not answer.answered and "数字" in answer.confidence, answer.text
+
+
+def test_a_person_question_with_a_post_is_refused_with_the_reason():
+    from ipqa.answer.analysis import analyse
+
+    assert analyse("国家知识产权局现任局长是谁？").person
+    assert analyse("谁是泰安市市场监管局的局长？").person
+    assert not analyse("谁负责知识产权质押融资？").person
+
+
+def test_a_weak_who_match_naming_no_unit_is_refused(seed_index):
+    answer = ask(seed_index, "谁负责城市垃圾分类？")
+    assert not answer.answered and not answer.citations, answer.text
