@@ -44,7 +44,7 @@ FlagKind = Literal[
 ]
 Level = Literal["national", "provincial", "municipal", "county"]  # Metadata.level; "" when unknown
 QuestionKind = Literal[
-    "who", "number", "when", "fact", "metadata"
+    "who", "number", "when", "fact", "list", "metadata"
 ]  # Answer.kind: what kind of answer a question asks for
 TokenizerMode = Literal["words", "words+bigrams", "search"]  # Settings.tokenizer: ipqa.retrieval.tokens.MODES
 IndexState = Literal["missing", "stale", "fresh"]  # an index folder against its corpus: ipqa.index.state.index_state

@@ -87,6 +87,14 @@ _METADATA_CUES = (
     ),
 )
 _KIND_CUES = (
+    # which of the documents / places say something: one line per document ("哪些地方有…扶持政策")
+    (
+        "list",
+        re.compile(
+            r"(?:哪些|哪几个|哪几份|哪几|哪个|哪份|哪一份|几份)(?:地方|地区|城市|省份|省|市|县|区|文件|规划|方案|计划|政策文件)"
+            r"|这几份文件|各地|各个地方|哪里的文件"
+        ),
+    ),
     (
         "who",
         re.compile(
@@ -131,7 +139,10 @@ _PERSON = re.compile(
     rf"|谁是.{{0,16}}{_POSTS}"
 )
 # A number question that names a quantity ("多少", "几家"): no figure in the clauses means it is not given there.
-_QUANTITY = re.compile(r"多少|几(?:家|个|项|件|次|倍|期|名|所|人|种|亿|万|成|位|批)")
+_QUANTITY = re.compile(r"多少|(?<!哪)几(?:家|个|项|件|次|倍|期|名|所|人|种|亿|万|成|位|批)")
+# 几 is also "a few" ("我们几家同行想抱团…，政府支不支持？"): beside another question word it asks nothing itself.
+_INDEFINITE_JI = re.compile(r"(?<!哪)几(?=[家个项件次名所人种位批])")
+_OTHER_QUESTION = re.compile(r"吗|什么|啥|哪|谁|怎么|如何|是否|有没有|能不能|可不可以|(.)不\1")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:年|$|[—\-–到至])")
 _RANGE = re.compile(r"((?:19|20)\d\d)\s*(?:年)?\s*[—\-–~～至到]+\s*((?:19|20)\d\d)")
 _PERIODS = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
@@ -212,10 +223,18 @@ def find_years(question: str) -> tuple[int, ...]:
     return tuple(dict.fromkeys(years))
 
 
+def without_indefinite_ji(question: str) -> str:
+    """The question without 几 used as "a few": kept when 几 is the only question word ("新增几家企业？")."""
+    if not _INDEFINITE_JI.search(question):
+        return question
+    rest = _INDEFINITE_JI.sub("", question)
+    return rest if _OTHER_QUESTION.search(rest) else question
+
+
 def question_kind(question: str) -> str:
     """ "who" | "number" | "when" | "fact" by the first cue family the question contains (rule-based):
     who — 谁负责、哪个部门、牵头单位…; when — 什么时候、期限、到哪年…; number — 多少、目标、达到、比例…; else fact."""
-    q = normalise(question)
+    q = without_indefinite_ji(normalise(question))
     if "谁" in q and _WHO_DUTY.search(q):
         return "who"
     return _first_cue(q, _KIND_CUES) or "fact"
@@ -254,5 +273,5 @@ def analyse(question: str, corpus_places: dict[str, str] | None = None) -> Analy
         years=find_years(q),
         field=field,
         person=bool(_PERSON.search(q)),
-        quantity=kind == "number" and bool(_QUANTITY.search(q)),
+        quantity=kind == "number" and bool(_QUANTITY.search(without_indefinite_ji(q))),
     )

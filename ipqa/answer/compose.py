@@ -17,6 +17,7 @@ from ipqa.records import QuestionKind, display_title
 MAX_CLAUSES = 6  # relevant clauses a composer reads
 MAX_UNNAMED = 3  # documents listed as covering a task without naming a unit
 MAX_LINES = 3  # figure / date / sentence lines in an answer
+MAX_DOCUMENTS = 6  # documents a list answer names
 LONG_SENTENCE = 240  # a longer sentence is narrowed to the phrases around its best phrase
 _DUTY = re.compile(r"负责|牵头|主管|承担|归口|设在|职责|组织实施")
 _DEADLINE = re.compile(r"到|前|底|末|截至|截止|之日起|内")
@@ -206,6 +207,23 @@ def fact_lines(ctx, relevant) -> list[str]:
     return [line for _, clause, span in cands[:MAX_LINES] if (line := _line(ctx, clause, span))]
 
 
+def list_lines(ctx, relevant) -> list[str]:
+    """One line per document for "which documents / places say X": each document's best-matching sentence,
+    documents in the order of their best clause, at most ``MAX_DOCUMENTS``."""
+    best: dict[str, tuple] = {}
+    for rank, (hit, cov) in enumerate(relevant):
+        if hit.clause.doc_id in best:
+            continue
+        clause, blocked = hit.clause, hit.clause.spam_spans(relative=True)
+        focus = _focus(ctx, clause)
+        ranked = sorted(sentences(clause.text, blocked), key=lambda s: -_score(ctx, focus, s.text))
+        if ranked and _score(ctx, focus, ranked[0].text) > 0:
+            best[clause.doc_id] = (clause, _narrow(clause.text, ranked[0], focus, blocked))
+        if len(best) == MAX_DOCUMENTS:
+            break
+    return [line for clause, span in best.values() if (line := _line(ctx, clause, span))]
+
+
 def _unit_span(ctx, clause, blocked) -> Span | None:
     """The quote for a clause's units: from the sentence that best matches the question to the sentence naming
     the first unit (often the trailing "（省市场监管局负责）"), or just the naming sentence when that span is long
@@ -290,4 +308,5 @@ COMPOSERS: dict[QuestionKind, Callable] = {
     "number": number_lines,
     "when": when_lines,
     "fact": fact_lines,
+    "list": list_lines,
 }

@@ -37,6 +37,7 @@ UNKNOWN_WEIGHT = 0.5  # an unknown word weighs as half the rarest known word (ne
 MAX_UNKNOWN = 0.5  # refuse when at least this share of the topic words occurs nowhere in the corpus
 RELATED = 0.6  # a thesaurus relative counts at this share of the word itself
 RELATIVE = 0.75  # hits within this fraction of the best hit's coverage take part in the answer
+LIST_RELATIVE = 0.6  # the same for a list question, which wants every document that speaks to it
 MIN_UNTYPED = 0.60  # below this, an answer must hold what the question asks for (a who answer a named unit)
 MIN_RELEVANCE = MIN_NARROWED  # the lowest bar any answer passes (tests and callers that need one number)
 

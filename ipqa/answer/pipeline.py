@@ -24,6 +24,7 @@ from ipqa.text import normalise
 log = logging.getLogger(__name__)
 
 NOT_FOUND = "语料中没有找到能回答该问题的条款。"
+LIST_DEPTH = 30  # clauses a list question ("哪些地方有…") reads, for one line per document
 
 # Words that say what kind of answer is wanted rather than what it is about; left out of the relevance test.
 CUE_WORDS = frozenset(
@@ -168,20 +169,23 @@ def ask(
         why = f"语料中没有{missing}的文件。"
         return Answer(question, kind, why, hits=result.hits, answered=False, notes=tuple(result.notes), confidence=why)
     narrowed, constrained = constraints.narrow(index, analysis, filters)
-    result = index.search(question, k=k, filters=narrowed)
+    # a list question reads deeper, so that the clauses of more than one document come up
+    depth = max(k, LIST_DEPTH) if kind == "list" else k
+    result = index.search(question, k=depth, filters=narrowed)
     if narrowed is not filters and not result.hits:
-        result, constrained = index.search(question, k=k, filters=filters), ""
+        result, constrained = index.search(question, k=depth, filters=filters), ""
+    shown = result.hits[:k]  # the closest clauses an answer or a refusal shows
     notes = tuple(result.notes)
     terms = query_terms(question)
     if result.message or not result.hits:
         # an unsearchable question gets the search's reason; a searchable one that matched nothing, NOT_FOUND
         text = NOT_FOUND if terms or not result.message else result.message
-        return Answer(question, kind, text, hits=result.hits, answered=False, notes=notes, confidence=text)
+        return Answer(question, kind, text, hits=shown, answered=False, notes=notes, confidence=text)
     if kind == "metadata":
         return metadata_answer(index, analysis, result, notes)
     if analysis.person:
         why = "政策文件写明的是责任单位和职务，没有写明具体人员。"
-        return Answer(question, kind, NOT_FOUND, hits=result.hits, answered=False, notes=notes, confidence=why)
+        return Answer(question, kind, NOT_FOUND, hits=shown, answered=False, notes=notes, confidence=why)
     texts = [_match_text(index, hit) for hit in result.hits]
     terms = unglue(terms, texts) or terms
     # a question of cue words alone ("谁负责？", "有哪些措施？") names no subject: nothing can be said to answer it
@@ -210,19 +214,16 @@ def ask(
         )
     if gate.unknown_topic(topic, bool(constrained)) and not probe_all(probe):
         why = "问题的主要词语在语料中都没有出现"
-        return Answer(question, kind, NOT_FOUND, hits=result.hits, answered=False, notes=notes, confidence=why + "。")
+        return Answer(question, kind, NOT_FOUND, hits=shown, answered=False, notes=notes, confidence=why + "。")
     if best < min_relevance:
         why = "最接近的条款与问题所问的内容不符"
-        return Answer(question, kind, NOT_FOUND, hits=result.hits, answered=False, notes=notes, confidence=why + "。")
-    cut = max(min_relevance, best * gate.RELATIVE)
+        return Answer(question, kind, NOT_FOUND, hits=shown, answered=False, notes=notes, confidence=why + "。")
+    # a list question wants every document that speaks to it, not only those as close as the best
+    cut = max(min_relevance, best * (gate.LIST_RELATIVE if kind == "list" else gate.RELATIVE))
     # best coverage first; search order breaks ties (sorted() is stable)
     relevant = sorted(((hit, s) for hit, s in scored if s >= cut), key=lambda pair: -pair[1])
     ctx = Context(index, normalise(question), terms, unit=analysis.unit)
     lines = compose.COMPOSERS[kind](ctx, relevant)
-    if lines and not ctx.typed and best < gate.MIN_UNTYPED:
-        # a weak match that does not even hold what was asked for (no unit named for 谁负责) is no answer
-        why = "相关条款没有写明所问的责任单位" if kind == "who" else "最接近的条款与问题所问的内容不符"
-        return Answer(question, kind, NOT_FOUND, hits=result.hits, answered=False, notes=notes, confidence=why + "。")
     if not lines and kind == "number" and (analysis.unit or analysis.quantity):
         # the figure in the unit asked may stand in a clause that passed the gate but not the relative cut
         wider = sorted(((hit, s) for hit, s in scored if s >= min_relevance), key=lambda pair: -pair[1])
@@ -230,10 +231,10 @@ def ask(
     if lines and not ctx.typed and best < gate.MIN_UNTYPED:
         # a weak match that does not even hold what was asked for (no unit named for 谁负责) is no answer
         why = "相关条款没有写明所问的责任单位" if kind == "who" else "最接近的条款与问题所问的内容不符"
-        return Answer(question, kind, NOT_FOUND, hits=result.hits, answered=False, notes=notes, confidence=why + "。")
+        return Answer(question, kind, NOT_FOUND, hits=shown, answered=False, notes=notes, confidence=why + "。")
     if not lines and kind == "number" and (analysis.unit or analysis.quantity):
         why = "相关条款没有给出所问的数字"
-        return Answer(question, kind, NOT_FOUND, hits=result.hits, answered=False, notes=notes, confidence=why + "。")
+        return Answer(question, kind, NOT_FOUND, hits=shown, answered=False, notes=notes, confidence=why + "。")
     if not lines and kind != "fact":  # e.g. a "number" question whose clauses hold no figure
         lines = compose.COMPOSERS["fact"](ctx, relevant)
     if not lines:
@@ -241,14 +242,14 @@ def ask(
             question,
             kind,
             NOT_FOUND,
-            hits=result.hits,
+            hits=shown,
             answered=False,
             notes=notes,
             confidence="相关条款中没有可引用的答案句。",
         )
     text, citations = renumber("\n".join(lines), ctx.citations)
     confidence = gate.confidence_line(best, len({h.clause.doc_id for h, _ in relevant}) > 1, constrained)
-    return Answer(question, kind, text, citations, result.hits, True, notes, confidence)
+    return Answer(question, kind, text, citations, shown, True, notes, confidence)
 
 
 def probe_all(probe: dict | None) -> bool:

@@ -32,11 +32,11 @@ _UNITS = (
     r"|平方公里|平方米|万平方米|公顷|万亩|亩|万吨|吨|公里|篇|场|期|座|条|次|批|届|轮|种|类|位|台|套|份"
     r"|天|个工作日|工作日|小时|个月|周|年"
 )
-# A figure: digits (or Chinese numerals before money/time units) with a unit and an optional bound; a four-digit
+# A figure: digits (or Chinese numerals before money/time units) with a unit ("1100余人次") and an optional bound; a four-digit
 # 19xx/20xx before 年 is a year, which dates() reports instead.
 _FIGURE = re.compile(
-    rf"(?<![\d.第])(?!(?:19|20)\d\d年)(?:{_NUM}(?:万|亿|千)?(?:{_UNITS})"
-    rf"|(?<!第){_CN}(?:亿元|万元|元|个工作日|工作日|日|天|个月|倍)|百分之{_CN}(?:点{_CN})?)"
+    rf"(?<![\d.第])(?!(?:19|20)\d\d年)(?:{_NUM}(?:万|亿|千)?(?:余|多)?(?:{_UNITS})"
+    rf"|(?<![第零〇一二两三四五六七八九十百千万])(?![一二][〇零一二三四五六七八九]{{3}}年){_CN}(?:亿元|万元|元|个工作日|工作日|日|天|个月|年|倍)|百分之{_CN}(?:点{_CN})?)"
     r"(?:以上|以下|左右|以内|之内|/年)?"
 )
 _YEAR = r"(?:19|20)\d\d"

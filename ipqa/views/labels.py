@@ -45,6 +45,7 @@ KIND_LABELS: dict[QuestionKind, str] = {
     "number": "数字目标",
     "when": "时间期限",
     "fact": "政策内容",
+    "list": "各文件的规定",
     "metadata": "文件信息",
 }
 STATE_LABELS: dict[IndexState, str] = {

@@ -498,3 +498,22 @@ def test_a_person_question_with_a_post_is_refused_with_the_reason():
 def test_a_weak_who_match_naming_no_unit_is_refused(seed_index):
     answer = ask(seed_index, "谁负责城市垃圾分类？")
     assert not answer.answered and not answer.citations, answer.text
+
+
+def test_a_which_documents_question_gets_one_line_per_document(seed_index):
+    answer = ask(seed_index, "哪些地方的文件提到了地理标志？")
+    assert answer.answered and answer.kind == "list", answer.text
+    docs = [c.doc_id for c in answer.citations]
+    assert len(set(docs)) >= 3 and len(docs) == len(set(docs)), docs  # several documents, one line each
+    assert len(answer.text.splitlines()) == len(docs)
+    assert len(answer.hits) <= 10  # read deeper, but shows as many closest clauses as any answer
+    _grounded_in_index(answer, seed_index)
+    assert all("地理标志" in c.quote or "地理標志" in c.quote for c in answer.citations), answer.text
+
+
+def test_ji_as_a_few_beside_another_question_word_asks_no_number():
+    from ipqa.answer.analysis import analyse
+
+    assert analyse("我们几家同行想抱团维权，政府支不支持？").kind != "number"
+    assert analyse("邹城想新增几家优势示范企业？").quantity
+    assert analyse("哪几个地方在试点专利保险？").kind == "list"
