@@ -54,12 +54,18 @@ def field_as_written(doc: Document, field: str, value: str) -> str:
 
 
 def _field_match(doc: Document, field: str, value: str) -> tuple[int, int, str] | None:
-    forms = _date_forms(value) if field.startswith("date") else [value]
+    patterns = [
+        re.escape(to_simplified(form)) for form in (_date_forms(value) if field.startswith("date") else [value])
+    ]
+    parts = value.split("-") if field.startswith("date") else []
+    if len(parts) == 3:
+        # the damaged 2020年6月4 (日 lost on the page; ipqa.corpus.metadata.dates reads it), never inside 2020年6月4日
+        patterns.append(re.escape(f"{parts[0]}年{int(parts[1])}月{int(parts[2])}") + r"(?![日\d])")
     text = doc.text
     simple = to_simplified(text) if len(to_simplified(text)) == len(text) else text
     candidates = []
-    for form in forms:
-        for m in re.finditer(re.escape(to_simplified(form)), simple):
+    for pattern in patterns:
+        for m in re.finditer(pattern, simple):
             start = simple.rfind("\n", 0, m.start()) + 1
             end = simple.find("\n", m.end())
             end = len(text) if end < 0 else end

@@ -517,3 +517,14 @@ def test_ji_as_a_few_beside_another_question_word_asks_no_number():
     assert analyse("我们几家同行想抱团维权，政府支不支持？").kind != "number"
     assert analyse("邹城想新增几家优势示范企业？").quantity
     assert analyse("哪几个地方在试点专利保险？").kind == "list"
+
+
+def test_a_damaged_signature_date_is_found_and_cited_as_written(seed_index):
+    from ipqa.evaluation.verify import verify_citations
+
+    # seed 001 signs "2020年6月4" (日 lost on the page): the field is read, and the answer cites that line
+    answer = ask(seed_index, "甘肃那份推进计划的通知，成文日期是哪天？")
+    assert answer.answered and answer.kind == "metadata" and "2020年6月4" in answer.text, answer.text
+    (citation,) = answer.citations
+    assert citation.quote == "2020年6月4"
+    assert not verify_citations([citation.to_dict()], seed_index.folder).problems
