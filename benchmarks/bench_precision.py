@@ -6,6 +6,7 @@ using at cosine ≥ 0.99).
     python -m benchmarks.bench_precision              # random weights in bge-small-zh-v1.5's shape
     python -m benchmarks.bench_precision --model DIR  # a real model directory
     python -m benchmarks.bench_precision --n 512 --batch 32
+    python -m benchmarks.bench_precision --shape bge-m3 --n 48 --batch 16   # the multilingual model's cost
 
 Random weights time like the real model (speed depends on the shape), but their cosine figures only say how
 much the arithmetic changes, not how retrieval changes: rerun with --model on a real model before relying on one.
@@ -36,6 +37,9 @@ def main() -> None:
     parser.add_argument("--model", help="a local sentence-transformers directory (default: random bge-small shape)")
     parser.add_argument("--n", type=int, default=256, help="passages to encode per variant")
     parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument(
+        "--shape", choices=("bge-small", "bge-m3"), default="bge-small", help="the random-weight model's shape"
+    )
     args = parser.parse_args()
     import torch
     from sentence_transformers import SentenceTransformer
@@ -44,9 +48,11 @@ def main() -> None:
         if args.model:
             folder, label = args.model, args.model
         else:
-            from tests.helpers.tiny_model import BGE_SMALL_ZH_SHAPE, build_tiny_model
+            from tests.helpers.tiny_model import BGE_M3_SHAPE, BGE_SMALL_ZH_SHAPE, build_tiny_model
 
-            folder, label = str(build_tiny_model(Path(tmp) / "bge", **BGE_SMALL_ZH_SHAPE)), SHAPE_LABEL
+            shape = BGE_M3_SHAPE if args.shape == "bge-m3" else BGE_SMALL_ZH_SHAPE
+            label = SHAPE_LABEL.replace("bge-small-zh-v1.5", args.shape) if args.shape == "bge-m3" else SHAPE_LABEL
+            folder = str(build_tiny_model(Path(tmp) / "bge", **shape))
         model = SentenceTransformer(folder, device="cpu", local_files_only=True)
         texts = seed_sentences(args.n)
         print(f"model: {label}; {len(texts)} passages, batch {args.batch}, torch threads {torch.get_num_threads()}")

@@ -203,15 +203,7 @@ def ask(
     if min_relevance is None:
         min_relevance = gate.threshold(bool(constrained))
     if probe is not None:
-        probe.update(
-            coverage=best,
-            narrowed=bool(constrained),
-            unknown=gate.unknown_topic(topic, bool(constrained)),
-            top1=scored[0][1],
-            unknown_share=topic.unknown_share,
-            bm25=[h.retrievers["bm25"].score for h in result.hits[:3] if "bm25" in h.retrievers],
-            topic_size=len(topic.weights),
-        )
+        probe.update(coverage=best, narrowed=bool(constrained), unknown=gate.unknown_topic(topic, bool(constrained)))
     if gate.unknown_topic(topic, bool(constrained)) and not probe_all(probe):
         why = "问题的主要词语在语料中都没有出现"
         return Answer(question, kind, NOT_FOUND, hits=shown, answered=False, notes=notes, confidence=why + "。")
