@@ -1,5 +1,6 @@
 """Per-format text extraction: ``.txt``/``.md`` verbatim (decoded), ``.html``/``.htm`` via BeautifulSoup with
-block structure kept as line breaks, ``.docx`` paragraphs and tables in body order, ``.pdf`` page text.
+block structure kept as line breaks, ``.docx`` paragraphs and tables in body order
+(content controls and nested tables included, :mod:`ipqa.corpus.word`), ``.pdf`` page text.
 
 The format is sniffed from the bytes as well as the name: a ``.txt`` that is really a PDF, or a ``.docx`` that
 is really plain text, is read as what it is and reported with a ``format_mismatch`` note. A .docx is checked
@@ -193,8 +194,8 @@ def check_zip(data: bytes, what: str = "Word .docx file") -> None:
 
 def _read_docx(data: bytes) -> Extracted:
     import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+
+    from ipqa.corpus.word import body_lines
 
     check_zip(data)
     try:
@@ -203,19 +204,7 @@ def _read_docx(data: bytes) -> Extracted:
         raise UnreadableFile(f"corrupt or not a Word .docx file ({type(exc).__name__}: {exc})") from exc
     except Exception as exc:  # python-docx surfaces lxml/opc errors of many types for damaged packages
         raise UnreadableFile(f"corrupt .docx file ({type(exc).__name__}: {exc})") from exc
-    lines: list[str] = []
-    for block in document.element.body.iterchildren():
-        tag = block.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append(Paragraph(block, document).text)
-        elif tag == "tbl":
-            for row in Table(block, document).rows:
-                cells = []
-                for cell in row.cells:  # merged cells repeat: keep each text once per row
-                    text = cell.text.strip().replace("\n", " ")
-                    if not cells or cells[-1] != text:
-                        cells.append(text)
-                lines.append("\t".join(cells))
+    lines = body_lines(document.element.body)
     text = "\n".join(lines)
     if not text.strip():
         raise UnreadableFile("Word document without text")
