@@ -1,6 +1,7 @@
 """Per-format text extraction: ``.txt``/``.md`` verbatim (decoded), ``.html``/``.htm`` via BeautifulSoup with
 block structure kept as line breaks, ``.docx`` paragraphs and tables in body order
-(content controls and nested tables included, :mod:`ipqa.corpus.word`), ``.pdf`` page text.
+(content controls and nested tables included, :mod:`ipqa.corpus.word`), ``.pdf`` page text with wrapped
+lines joined and look-alike glyphs folded (:mod:`ipqa.corpus.pdftext`).
 
 The format is sniffed from the bytes as well as the name: a ``.txt`` that is really a PDF, or a ``.docx`` that
 is really plain text, is read as what it is and reported with a ``format_mismatch`` note. A .docx is checked
@@ -216,6 +217,8 @@ def _read_pdf(data: bytes) -> Extracted:
     from pypdf import PdfReader
     from pypdf.errors import LimitReachedError, PyPdfError
 
+    from ipqa.corpus.pdftext import pdf_text
+
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf warns on every slightly malformed file
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -229,7 +232,7 @@ def _read_pdf(data: bytes) -> Extracted:
         raise UnreadableFile(f"PDF over pypdf's size limits ({exc}): not read, it may be a zip bomb") from exc
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
         raise UnreadableFile(f"corrupt PDF ({type(exc).__name__}: {exc})") from exc
-    text = "\n\n".join(p.strip("\n") for p in pages)
+    text = pdf_text(pages)
     if not text.strip():
         raise UnreadableFile(f"PDF with {len(pages)} page(s) but no extractable text (scanned? needs OCR)")
     title = str(info.title).strip() if info and info.title else ""
