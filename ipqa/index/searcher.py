@@ -90,7 +90,7 @@ class Index:
 
     @classmethod
     def _read(cls, folder: Path, manifest: Manifest) -> Index:
-        rebuild = f"run `ipqa build --index {folder}` to rebuild it"
+        rebuild = f"请运行 `ipqa build --index {folder}` 重建"
         try:
             docs = columns.read_documents(folder)
             clauses = columns.read_clauses(folder, docs)
@@ -101,16 +101,15 @@ class Index:
                 if status.on:
                     retrievers[kind.name] = kind.load(folder, status, manifest.settings)
         except UnknownRetriever as exc:
-            raise IndexLoadError(
-                f"the index in {folder} needs a retriever this ipqa lacks ({exc}); {rebuild}"
-            ) from None
+            raise IndexLoadError(f"{folder} 的索引需要这个版本的 ipqa 没有的检索器（{exc}）；{rebuild}") from None
         except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
-            raise IndexLoadError(f"cannot read the index in {folder} ({exc}); {rebuild}") from None
+            log.info("reading the index in %s: %r", folder, exc)  # the file and line, for an administrator
+            raise IndexLoadError(f"无法读取 {folder} 中的索引（{type(exc).__name__}）；{rebuild}") from None
         # BM25 keeps one placeholder row in an index without clauses (see Lexical.build_from_ids)
         sizes = {len(clauses), 1} if not clauses else {len(clauses)}
         for name, retriever in retrievers.items():
             if len(retriever) not in sizes:
-                raise IndexLoadError(f"the {name} retriever in {folder} does not match clauses.jsonl; {rebuild}")
+                raise IndexLoadError(f"{folder} 中 {name} 检索器的条目数与 clauses.jsonl 不符；{rebuild}")
         return cls(folder, manifest, documents, clauses, retrievers)
 
     def clause(self, clause_id: str) -> Clause:

@@ -153,7 +153,7 @@ def test_overlong_query_is_cut_with_a_note(seed_index):
 
 
 def test_missing_index_is_refused_with_a_fix(tmp_path):
-    with pytest.raises(IndexLoadError, match=r"no index at .*run `ipqa build` first"):
+    with pytest.raises(IndexLoadError, match=r"没有索引：请先运行 `ipqa build`"):
         Index.load(tmp_path / "nowhere")
 
 
@@ -161,7 +161,7 @@ def test_missing_index_is_refused_with_a_fix(tmp_path):
     "damage, message",
     [
         (lambda d: (d / "manifest.json").unlink(), "no manifest.json"),
-        (lambda d: (d / "clauses.jsonl").write_text("{}\n", encoding="utf-8"), "does not match its checksum"),
+        (lambda d: (d / "clauses.jsonl").write_text("{}\n", encoding="utf-8"), "校验和不符"),
         (lambda d: (d / "tokens.npy").unlink(), "tokens.npy is missing"),
         (lambda d: _edit_manifest(d, format_version=999), "format 999"),
     ],
@@ -336,7 +336,7 @@ def test_cli_without_index_says_to_build(tmp_path):
     for args in (["search", "专利"], ["info"]):
         result = _cli(*args, "--index", tmp_path / "index")
         assert result.exit_code == 1
-        assert "no index at" in result.output and "run `ipqa build` first" in result.output
+        assert "没有索引" in result.output and "请先运行 `ipqa build`" in result.output
         assert "Traceback" not in result.output
 
 
