@@ -38,5 +38,5 @@ def write_error(exc: OSError, index_dir: Path) -> IndexWriteError:
     elif exc.errno in _DENIED:
         said = f"索引文件夹 {index_dir} 不可写（只读或没有权限），{kept}；请换一个可写的 --index 文件夹。"
     else:
-        said = f"写入索引 {index_dir} 时出错（{exc.strerror or type(exc).__name__}），{kept}。"
+        said = f"写入索引 {index_dir} 时出错（{exc.strerror or exc or type(exc).__name__}），{kept}。"
     return IndexWriteError(said, exc.errno)

@@ -160,10 +160,10 @@ def test_missing_index_is_refused_with_a_fix(tmp_path):
 @pytest.mark.parametrize(
     "damage, message",
     [
-        (lambda d: (d / "manifest.json").unlink(), "no manifest.json"),
+        (lambda d: (d / "manifest.json").unlink(), "中没有 manifest.json"),
         (lambda d: (d / "clauses.jsonl").write_text("{}\n", encoding="utf-8"), "校验和不符"),
-        (lambda d: (d / "tokens.npy").unlink(), "tokens.npy is missing"),
-        (lambda d: _edit_manifest(d, format_version=999), "format 999"),
+        (lambda d: (d / "tokens.npy").unlink(), "tokens.npy 不见了"),
+        (lambda d: _edit_manifest(d, format_version=999), "索引格式是 999"),
     ],
 )
 def test_half_written_or_damaged_index_is_refused(small, damage, message):
@@ -188,7 +188,7 @@ def test_failed_build_keeps_the_old_index(small, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr("ipqa.retrieval.lexical.Lexical.save", explode)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OSError, match="原有索引保持不变"):
         build_index([corpus], index_dir, BM25_ONLY)
     assert (index_dir / "manifest.json").read_bytes() == before
     assert Index.load(index_dir).search("质押融资").hits
