@@ -167,6 +167,16 @@ def _visible_text(soup) -> str:
     return "".join(parts)
 
 
+# An object's default repr in a library's message ("file '<_io.BytesIO object at 0x7f…>' is not a Word file"):
+# the reader hands libraries bytes in memory, so the file is "the file", not an address.
+_OBJECT_REPR = re.compile(r"'?<[\w.]+ object at 0x[0-9a-fA-F]+>'?")
+
+
+def _reason(exc: Exception) -> str:
+    """A library's exception as a skip reason: its type and message, without object addresses."""
+    return f"{type(exc).__name__}: {_OBJECT_REPR.sub('the file', str(exc))}"
+
+
 def check_zip(data: bytes, what: str = "Word .docx file") -> None:
     """Refuse (UnreadableFile) a zip package whose declared decompressed sizes or ratios exceed the ZIP_MAX_*
     bounds; it reads only the central directory, never a member's content."""
@@ -202,9 +212,9 @@ def _read_docx(data: bytes) -> Extracted:
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UnreadableFile(f"corrupt or not a Word .docx file ({type(exc).__name__}: {exc})") from exc
+        raise UnreadableFile(f"corrupt or not a Word .docx file ({_reason(exc)})") from exc
     except Exception as exc:  # python-docx surfaces lxml/opc errors of many types for damaged packages
-        raise UnreadableFile(f"corrupt .docx file ({type(exc).__name__}: {exc})") from exc
+        raise UnreadableFile(f"corrupt .docx file ({_reason(exc)})") from exc
     lines = body_lines(document.element.body)
     text = "\n".join(lines)
     if not text.strip():
@@ -231,7 +241,7 @@ def _read_pdf(data: bytes) -> Extracted:
     except LimitReachedError as exc:  # pypdf's own bounds on decompressed streams (75 MB each by default)
         raise UnreadableFile(f"PDF over pypdf's size limits ({exc}): not read, it may be a zip bomb") from exc
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
-        raise UnreadableFile(f"corrupt PDF ({type(exc).__name__}: {exc})") from exc
+        raise UnreadableFile(f"corrupt PDF ({_reason(exc)})") from exc
     text = pdf_text(pages)
     if not text.strip():
         raise UnreadableFile(f"PDF with {len(pages)} page(s) but no extractable text (scanned? needs OCR)")

@@ -30,6 +30,14 @@ __all__ = ["MAX_QUERY_CHARS", "BuildReport", "Index", "IndexLoadError", "build_i
 
 log = logging.getLogger(__name__)
 
+# What a search says instead of hits (people read these: in the answer, the app, the API's "message").
+EMPTY_QUERY = "问题是空的：请输入几个词或一个问题。"
+NO_SEARCHABLE_WORDS = (
+    "问题中没有可检索的词（只有标点、符号或疑问词）：请写出要找的内容，例如“谁负责知识产权质押融资？”。"
+)
+NO_DOCUMENT_FILTERED = "没有符合筛选条件的文件。"
+NO_CLAUSE_MATCHES = "没有与问题匹配的条款。"
+
 MAX_CACHED_FILTERS = 256  # filters whose allowed rows are kept (least recently used dropped first)
 
 
@@ -140,7 +148,7 @@ class Index:
         notes: list[str] = []
         text = (query or "").strip()
         if not text:
-            return SearchResult(query=query or "", message="the query is empty: type a few words or a question")
+            return SearchResult(query=query or "", message=EMPTY_QUERY)
         if len(text) > MAX_QUERY_CHARS:
             notes.append(f"the query was cut to its first {MAX_QUERY_CHARS} characters")
             text = text[:MAX_QUERY_CHARS]
@@ -151,11 +159,11 @@ class Index:
             return SearchResult(
                 query=query,
                 notes=tuple(notes),
-                message="the query has no searchable words (only punctuation, symbols or question words)",
+                message=NO_SEARCHABLE_WORDS,
             )
         allowed = self.allowed_rows(filters)
         if allowed is not None and allowed.size == 0:
-            return SearchResult(query=query, notes=tuple(notes), terms=terms, message="no document matches the filters")
+            return SearchResult(query=query, notes=tuple(notes), terms=terms, message=NO_DOCUMENT_FILTERED)
         depth = max(s.depth, k)
         # Thesaurus expansion (ipqa.retrieval.expansion): related official terms at a weight below the query's own words.
         weighted = expand(text, weight=s.query_expansion) if s.query_expansion > 0 else []
@@ -164,7 +172,7 @@ class Index:
         if self.dense_status:
             notes.append(f"semantic search off: {self.dense_status}")
         hits = tuple(self._hit(f, terms) for f in rrf(ranked, k=s.rrf_k, limit=k))
-        message = "" if hits else "no clause matches the query"
+        message = "" if hits else NO_CLAUSE_MATCHES
         return SearchResult(query=query, hits=hits, notes=tuple(notes), message=message, terms=terms)
 
     def _hit(self, fused, terms: tuple[str, ...]) -> Hit:
