@@ -13,8 +13,9 @@ MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fall
 _WRAPPERS = {W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag", W + "ins", W + "moveTo"}
 # Text-bearing run children of a paragraph; w:delText (deleted text) and w:instrText (field codes) are not text.
 _RUN_TEXT = {W + "t": None, W + "tab": "\t", W + "ptab": "\t", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-"}
-# Never text: a content control's properties (its placeholder and tag), the compatibility copy of a drawing.
-_SKIP = {W + "sdtPr", W + "sdtEndPr", W + "rPr", W + "pPr", MC_FALLBACK}
+# Never text: a content control's properties (its placeholder and tag), the compatibility copy of a drawing, and
+# tracked deletions and the old place of moved text (the text stands where w:ins / w:moveTo put it).
+_SKIP = {W + "sdtPr", W + "sdtEndPr", W + "rPr", W + "pPr", MC_FALLBACK, W + "del", W + "moveFrom"}
 
 
 def children(element, tag: str) -> Iterator:

@@ -29,7 +29,8 @@ def test_inline_content_control_and_hyperlink_runs_are_part_of_the_paragraph():
         "<w:p><w:r><w:t>由</w:t></w:r>"
         "<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent><w:r><w:t>市科技局</w:t></w:r></w:sdtContent></w:sdt>"
         '<w:hyperlink w:anchor="x"><w:r><w:t>牵头</w:t></w:r></w:hyperlink>'
-        "<w:r><w:delText>删除的字</w:delText><w:instrText>PAGE</w:instrText><w:t>。</w:t></w:r></w:p>"
+        "<w:r><w:delText>删除的字</w:delText><w:instrText>PAGE</w:instrText><w:t>。</w:t></w:r>"
+        "<w:moveFrom><w:r><w:t>移走的字</w:t></w:r></w:moveFrom></w:p>"
     )
     assert _lines([inline]) == ["由市科技局牵头。"]
 
