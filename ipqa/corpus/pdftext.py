@@ -29,6 +29,9 @@ _ENDS = tuple("。！？!?；;：:）)】］]")
 # How close to the text width a line must reach to have been wrapped: the wrap leaves at most one wide character's
 # room (a narrow digit or Latin letter is less than half one), and widths are estimated from character classes.
 _FULL = 0.93
+# Below this many half-width cells (20 ideographs) the widest lines are a list of names or a table's column, not
+# running text cut by a margin: nothing is joined.
+_MIN_WIDTH = 40
 _DIGITS = re.compile(r"\d+")
 _EDGE = 3  # running headers and footers are among a page's first or last three lines
 
@@ -107,7 +110,7 @@ def wrapped(line: str, following: str, width: float) -> bool:
     """True when ``line`` was cut by the right margin in the middle of its sentence, so ``following`` goes on."""
     stripped, after = line.rstrip(), following.lstrip()
     return (
-        width > 0
+        width >= _MIN_WIDTH
         and bool(stripped)
         and bool(after)
         and not stripped.endswith(_ENDS)

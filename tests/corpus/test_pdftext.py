@@ -34,6 +34,11 @@ def test_sentence_ends_short_lines_and_numbered_items_are_not_joined():
     assert FULL + "在2020年底前完成。" in text
 
 
+def test_a_page_of_short_lines_is_a_list_not_wrapped_text():
+    units = ["市市场监管局", "市科技局局长", "市财政局局长", "市商务局局长"]
+    assert pdf_text(["\n".join(units * 5)]) == "\n".join(units * 5)
+
+
 def test_a_sentence_running_over_the_page_break_is_joined():
     first = "\n".join([FULL] * 4 + [FULL + "（省市场监"])
     second = "管局负责）\n" + "\n".join([FULL] * 2)
