@@ -18,7 +18,7 @@ _NAME = re.compile(r"^\s*《(?P<name>[^《》]+)》")
 _ORIGINAL = re.compile(r"（原文：(?P<text>[^（）]*)）")  # a unit's source spelling, shown after its simplified form
 _TEMPLATE = sorted(
     [NO_UNIT_NAMED, NONE_NAMED, "牵头", "配合", "负责"]
-    + [f"的{label}：" for label in FIELD_LABELS.values()]
+    + [f"的{label}" for label in FIELD_LABELS.values()]  # "的成文日期（文件未标明发布日期）："
     + [f"（文件未标明{label}）" for label in FIELD_LABELS.values()],
     key=len,
     reverse=True,  # the longest first: "（文件未标明发布日期）" before "负责"
