@@ -162,7 +162,9 @@ def check_citation(
     path, root = located
     read = _read(path, root, manifest, cache)
     if isinstance(read, str):
-        return f"{name}：无法重新读取 {path}：{read}"
+        from ipqa.views.findings import skip_reason
+
+        return f"{name}：无法重新读取 {path}：{skip_reason(read)}"
     doc, clauses = read
     if doc.sha256 != cit["sha256"]:
         return f"{name}：{path} 在引用之后被修改过（sha256 原为 {cit['sha256'][:12]}…，现为 {doc.sha256[:12]}…）"
