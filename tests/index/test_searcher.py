@@ -132,7 +132,7 @@ def test_filters_apply_before_the_cut(seed_index):
 
 def test_a_filter_nothing_passes_gives_a_message(seed_index):
     result = seed_index.search("专利", filters=Filters(year_from=2999))
-    assert not result.hits and "filter" in result.message
+    assert not result.hits and "筛选条件" in result.message
 
 
 @pytest.mark.parametrize("query", ["", "   \n\t", "？！，。……", "😀🎉🚀", "吗呢的了"])
