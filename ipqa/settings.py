@@ -4,6 +4,7 @@ so the tokenizer, model and fusion cannot drift between build and search."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
+from typing import Literal, get_args, get_origin, get_type_hints
 
 from ipqa.records import TokenizerMode
 
@@ -54,7 +55,27 @@ class Settings:
 
     @classmethod
     def from_dict(cls, data: dict) -> Settings:
-        """Read settings saved in a manifest; unknown keys (from a newer version) are ignored."""
+        """Read settings saved in a manifest; unknown keys (from a newer version) are ignored. A value of the
+        wrong type or outside its choices raises TypeError naming the setting: a manifest is a file a person can
+        edit, and a string where a number belongs would otherwise fail at query time, deep in a search."""
         known = {f.name for f in fields(cls)}
         values = {k: (tuple(v) if isinstance(v, list) else v) for k, v in data.items() if k in known}
+        hints = get_type_hints(cls)
+        for name, value in values.items():
+            if not _fits(value, hints[name]):
+                raise TypeError(f"setting {name} is {value!r}, not {getattr(hints[name], '__name__', hints[name])}")
         return cls(**values)
+
+
+def _fits(value, hint) -> bool:
+    """Whether a value read from JSON fits a Settings annotation (bool is not a number here, an int is a float)."""
+    choices = get_args(hint) if get_origin(hint) is Literal else ()
+    if choices:
+        return value in choices
+    if hint is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if get_origin(hint) is tuple:
+        return isinstance(value, tuple) and all(isinstance(v, str) for v in value)
+    return isinstance(value, hint)

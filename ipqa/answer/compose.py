@@ -23,6 +23,9 @@ _DUTY = re.compile(r"负责|牵头|主管|承担|归口|设在|职责|组织实�
 _DEADLINE = re.compile(r"到|前|底|末|截至|截止|之日起|内")
 _DATE_LEAD = re.compile(r"^(?:到|至|截至|截止|在|于)?(?:19|20)\d\d年")
 _TRIM = "，,；;：:、"
+# What a who answer says of clauses that name no unit (ipqa verify knows these words are the composer's own).
+NO_UNIT_NAMED = "也涉及此事项，但未明确责任单位"
+NONE_NAMED = "以上条款均未明确责任单位"
 # Units named in running text rather than in a （…负责） note: "由市市场监管局、市公安局、市文化和旅游局等部门查处",
 # or a statute's "县级以上工商行政管理部门": a sentence naming them answers a who question in its own words.
 _UNIT = r"[\u4e00-\u9fff]{1,14}?(?:监管局|管理局|局|厅|委员会|委|办公室|法院|检察院|中心|海关|公安机关|机关)"
@@ -290,7 +293,7 @@ def who_lines(ctx, relevant) -> list[str]:
         # No matching clause names a unit: say so, citing the best sentences rather than guessing one.
         lines = fact_lines(ctx, relevant)
         refs = _refs(int(m) for line in lines for m in MARK.findall(line))
-        return lines + [f"以上条款均未明确责任单位{refs}。"] if lines else []
+        return lines + [f"{NONE_NAMED}{refs}。"] if lines else []
     lines = []
     for doc_id, groups in named.items():
         parts = "；".join(
@@ -299,7 +302,7 @@ def who_lines(ctx, relevant) -> list[str]:
         lines.append(f"《{_name(ctx, doc_id)}》：{parts}。")
     lines.extend(duty)
     for doc_id, ns in [(d, ns) for d, ns in unnamed.items() if d not in named and d not in duty_docs][:MAX_UNNAMED]:
-        lines.append(f"《{_name(ctx, doc_id)}》也涉及此事项，但未明确责任单位{_refs(ns)}。")
+        lines.append(f"《{_name(ctx, doc_id)}》{NO_UNIT_NAMED}{_refs(ns)}。")
     return lines
 
 

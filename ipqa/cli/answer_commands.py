@@ -50,26 +50,27 @@ def ask(question, index_dir, k, region, level, issuer, doc_type, validity, year_
 )
 def verify(file, index_dir, roots):
     """Re-check every citation in FILE (an `ask --json` output or an `eval --out` run) against the source
-    files: unchanged sha256 and the quote still at its span. Exit 1 naming each broken citation."""
+    files: unchanged sha256, the quote still at its span, and every field it states (title, 发文字号, issuer, date,
+    clause path, reference, source path); and that each answer sentence is backed by the citations it marks.
+    Exit 1 naming each broken citation or sentence."""
     from pathlib import Path
 
-    from ipqa.evaluation.verify import VerifyInputError, load_citations, verify_citations
+    from ipqa.evaluation.verify import VerifyInputError, load_records, verify_records
 
     try:
-        report = verify_citations(
-            load_citations(Path(file)), Path(index_dir) if index_dir else None, [Path(r) for r in roots]
-        )
+        records = load_records(Path(file))
+        report = verify_records(records, Path(index_dir) if index_dir else None, [Path(r) for r in roots])
     except VerifyInputError as exc:
         raise click.ClickException(str(exc)) from exc
-    if not report.checked:
-        click.echo(f"{file} holds no citations: nothing to verify.")
+    if not report.checked and not report.problems:
+        click.echo(f"{file} 中没有引文，无需复核。")
         return
     for problem in report.problems:
         click.echo(problem)
     if report.problems:
-        click.echo(f"{len(report.problems)} of {report.checked} citations are stale or broken.", err=True)
+        click.echo(f"{report.checked} 条引文及其答案中有 {len(report.problems)} 处问题。", err=True)
         sys.exit(1)
-    click.echo(f"All {report.checked} citations check out against their source files.")
+    click.echo(f"全部 {report.checked} 条引文与源文件核对无误，答案的每一句都有引文支持。")
 
 
 @main.command()

@@ -62,13 +62,14 @@ def build(dirs, index_dir, model, no_embed, outside_links):
     missing = [str(r) for r in roots if not r.is_dir()]
     if missing:
         raise click.ClickException(f"no corpus folder at {', '.join(missing)}: pass the folder(s) holding the files")
+    from ipqa.index.faults import IndexWriteError
     from ipqa.index.lock import BuildLocked
 
     settings = Settings(outside_links=outside_links, **({} if model is None else {"model": model}))
     progress = _bar("build")
     try:
         report = build_index(roots, Path(index_dir), settings, progress=progress, embed=not no_embed)
-    except BuildLocked as exc:
+    except (BuildLocked, IndexWriteError) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         progress.finish()
@@ -129,6 +130,10 @@ def embed(index_dir):
         report = embed_pending(Path(index_dir), progress=progress, wait=None)
     except (IndexLoadError, BuildLocked) as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:  # disk full or a read-only folder while writing the vectors' checkpoints
+        from ipqa.index.faults import write_error
+
+        raise click.ClickException(str(write_error(exc, Path(index_dir)))) from None
     finally:
         progress.finish()
     if report.status.on:

@@ -1,5 +1,7 @@
 """Per-format text extraction: ``.txt``/``.md`` verbatim (decoded), ``.html``/``.htm`` via BeautifulSoup with
-block structure kept as line breaks, ``.docx`` paragraphs and tables in body order, ``.pdf`` page text.
+block structure kept as line breaks, ``.docx`` paragraphs and tables in body order
+(content controls and nested tables included, :mod:`ipqa.corpus.word`), ``.pdf`` page text with wrapped
+lines joined and look-alike glyphs folded (:mod:`ipqa.corpus.pdftext`).
 
 The format is sniffed from the bytes as well as the name: a ``.txt`` that is really a PDF, or a ``.docx`` that
 is really plain text, is read as what it is and reported with a ``format_mismatch`` note. A .docx is checked
@@ -165,6 +167,16 @@ def _visible_text(soup) -> str:
     return "".join(parts)
 
 
+# An object's default repr in a library's message ("file '<_io.BytesIO object at 0x7f…>' is not a Word file"):
+# the reader hands libraries bytes in memory, so the file is "the file", not an address.
+_OBJECT_REPR = re.compile(r"'?<[\w.]+ object at 0x[0-9a-fA-F]+>'?")
+
+
+def _reason(exc: Exception) -> str:
+    """A library's exception as a skip reason: its type and message, without object addresses."""
+    return f"{type(exc).__name__}: {_OBJECT_REPR.sub('the file', str(exc))}"
+
+
 def check_zip(data: bytes, what: str = "Word .docx file") -> None:
     """Refuse (UnreadableFile) a zip package whose declared decompressed sizes or ratios exceed the ZIP_MAX_*
     bounds; it reads only the central directory, never a member's content."""
@@ -193,29 +205,17 @@ def check_zip(data: bytes, what: str = "Word .docx file") -> None:
 
 def _read_docx(data: bytes) -> Extracted:
     import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+
+    from ipqa.corpus.word import body_lines
 
     check_zip(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UnreadableFile(f"corrupt or not a Word .docx file ({type(exc).__name__}: {exc})") from exc
+        raise UnreadableFile(f"corrupt or not a Word .docx file ({_reason(exc)})") from exc
     except Exception as exc:  # python-docx surfaces lxml/opc errors of many types for damaged packages
-        raise UnreadableFile(f"corrupt .docx file ({type(exc).__name__}: {exc})") from exc
-    lines: list[str] = []
-    for block in document.element.body.iterchildren():
-        tag = block.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append(Paragraph(block, document).text)
-        elif tag == "tbl":
-            for row in Table(block, document).rows:
-                cells = []
-                for cell in row.cells:  # merged cells repeat: keep each text once per row
-                    text = cell.text.strip().replace("\n", " ")
-                    if not cells or cells[-1] != text:
-                        cells.append(text)
-                lines.append("\t".join(cells))
+        raise UnreadableFile(f"corrupt .docx file ({_reason(exc)})") from exc
+    lines = body_lines(document.element.body)
     text = "\n".join(lines)
     if not text.strip():
         raise UnreadableFile("Word document without text")
@@ -226,6 +226,8 @@ def _read_docx(data: bytes) -> Extracted:
 def _read_pdf(data: bytes) -> Extracted:
     from pypdf import PdfReader
     from pypdf.errors import LimitReachedError, PyPdfError
+
+    from ipqa.corpus.pdftext import pdf_text
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf warns on every slightly malformed file
     try:
@@ -239,8 +241,8 @@ def _read_pdf(data: bytes) -> Extracted:
     except LimitReachedError as exc:  # pypdf's own bounds on decompressed streams (75 MB each by default)
         raise UnreadableFile(f"PDF over pypdf's size limits ({exc}): not read, it may be a zip bomb") from exc
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
-        raise UnreadableFile(f"corrupt PDF ({type(exc).__name__}: {exc})") from exc
-    text = "\n\n".join(p.strip("\n") for p in pages)
+        raise UnreadableFile(f"corrupt PDF ({_reason(exc)})") from exc
+    text = pdf_text(pages)
     if not text.strip():
         raise UnreadableFile(f"PDF with {len(pages)} page(s) but no extractable text (scanned? needs OCR)")
     title = str(info.title).strip() if info and info.title else ""

@@ -11,9 +11,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ipqa.corpus import sidecars
+from ipqa.corpus.formats import SUFFIXES
 from ipqa.settings import MAX_FILE_BYTES
 
 OUTSIDE_LINK = "link points outside the corpus folders"
+HIDDEN = "hidden file (its name starts with a dot): not read; rename it without the leading dot to index it"
 
 
 def _inside(real: str, real_roots: Sequence[str]) -> bool:
@@ -158,6 +160,11 @@ def _walk_tree(root: Path, top: str, real_roots, outside_links: bool, seen: set,
         dirs[:] = keep
         for name in files:
             path = Path(folder) / name
-            if not name.startswith(".") and not sidecars.is_sidecar(path):
+            if name.startswith("."):
+                # dot-files are the system's (.DS_Store, editors' swap files) and stay unlisted; one named like a
+                # document ("..txt", ".txt") was most likely meant as one: said, not dropped without a word
+                if name.lower().endswith(tuple(SUFFIXES)):
+                    yield root, path, HIDDEN
+            elif not sidecars.is_sidecar(path):
                 yield root, path, entry_problem(path, real_roots, outside_links)
     yield from ((root, Path(f), reason) for f, reason in problems)

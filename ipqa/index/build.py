@@ -125,17 +125,28 @@ def build_index(
     The new index serves BM25 as soon as it is swapped in. Clause vectors still missing are computed after
     that, in checkpointed chunks (ipqa.index.embed), unless ``embed`` is False (the app does it in the
     background; ``ipqa embed`` resumes an interrupted run)."""
+    from ipqa.index.faults import IndexWriteError, write_error
     from ipqa.index.lock import build_lock
 
-    with build_lock(Path(index_dir), wait=wait):  # wait: seconds (None: as long as it takes)
-        if not Path(index_dir).exists():
-            store.recover(Path(index_dir))
-        store.remove_leftovers(Path(index_dir))  # safe: holding the lock, no other build is writing
-        report = _build(roots, index_dir, settings, progress)
+    try:
+        with build_lock(Path(index_dir), wait=wait):  # wait: seconds (None: as long as it takes)
+            if not Path(index_dir).exists():
+                store.recover(Path(index_dir))
+            store.remove_leftovers(Path(index_dir))  # safe: holding the lock, no other build is writing
+            report = _build(roots, index_dir, settings, progress)
+    except IndexWriteError:
+        raise
+    except OSError as exc:  # disk full, read-only folder …: corpus files that cannot be read never get here
+        raise write_error(exc, Path(index_dir)) from exc
     if embed and "dense" in report.retrievers and _pending(report.retrievers["dense"]):
         from ipqa.index.embed import embed_pending
 
-        done = embed_pending(Path(index_dir), progress, wait=wait)
+        try:
+            done = embed_pending(Path(index_dir), progress, wait=wait)
+        except IndexWriteError:
+            raise
+        except OSError as exc:
+            raise write_error(exc, Path(index_dir)) from exc
         report.encoded, report.reused_embeddings = done.encoded, done.reused
         report.retrievers["dense"] = done.status
         report.dense_status = off_reasons(report.retrievers)

@@ -10,6 +10,7 @@ still read, so an index built by the previous version loads without a rebuild.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from ipqa.retrieval.base import RetrieverStatus
 from ipqa.settings import Settings
 
 FORMAT_VERSION = 3  # 3: retrievers' statuses by name; 2: columns, texts.txt, clauses.keys.npy, a "dense" entry
+log = logging.getLogger(__name__)
+
 READABLE = (2, 3)
 
 
@@ -123,48 +126,70 @@ def write_manifest(folder: Path, manifest: Manifest) -> None:
 
 
 def read_manifest(folder: Path, verify: bool = True) -> Manifest:
-    """The manifest of a complete index, else IndexLoadError naming the file at fault and what to do."""
+    """The manifest of a complete index, else IndexLoadError naming the file at fault and what to do (in Chinese:
+    the app and the CLI show it as it is)."""
     from ipqa.index.store import recover
 
     folder = Path(folder)
-    rebuild = f"run `ipqa build --index {folder}` to rebuild it"
+    rebuild = _rebuild(folder)
     if not folder.exists():
         recover(folder)
     if not folder.is_dir():
-        raise IndexLoadError(f"no index at {folder}: run `ipqa build` first")
+        raise IndexLoadError(f"{folder} 没有索引：请先运行 `ipqa build`")
     path = folder / MANIFEST
     if not path.is_file():
-        raise IndexLoadError(f"{folder} has no {MANIFEST} (a build was interrupted or this is not an index); {rebuild}")
+        raise IndexLoadError(f"{folder} 中没有 {MANIFEST}（上次构建被中断，或这不是索引文件夹）；{rebuild}")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise IndexLoadError(f"{path} is not valid JSON ({type(exc).__name__}); {rebuild}") from None
+    except RecursionError:  # json recurses once per nesting level: 100,000 nested [ overflow it
+        raise IndexLoadError(f"{path} 嵌套过深，不是索引清单；{rebuild}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise IndexLoadError(f"{path} 不是有效的 JSON（{type(exc).__name__}）；{rebuild}") from None
     if not isinstance(data, dict):
-        raise IndexLoadError(f"{path} holds a JSON {type(data).__name__}, not an index manifest; {rebuild}")
-    if data.get("format_version") not in READABLE:
-        raise IndexLoadError(
-            f"{path} has index format {data.get('format_version')!r}, this ipqa reads formats "
-            f"{', '.join(map(str, READABLE))}; {rebuild}"
+        raise IndexLoadError(f"{path} 不是索引清单（内容是 JSON {type(data).__name__}）；{rebuild}")
+    version, readable = data.get("format_version"), "、".join(map(str, READABLE))
+    if version not in READABLE or isinstance(version, bool):
+        said = (
+            f"是 {version}" if isinstance(version, int) and not isinstance(version, bool) else f"{version!r} 不是数字"
         )
+        raise IndexLoadError(f"{path} 记录的索引格式{said}，这个版本的 ipqa 读格式 {readable}；{rebuild}")
     try:
         manifest = Manifest.from_dict(data)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise IndexLoadError(f"{path} is not a valid index manifest ({type(exc).__name__}: {exc}); {rebuild}") from None
+        log.info("%s: %s: %s", path, type(exc).__name__, exc)  # which field, for an administrator (ipqa -v)
+        raise IndexLoadError(f"{path} 不是有效的索引清单（有字段缺失或类型不对）；{rebuild}") from None
     if verify:
         verify_files(folder, manifest)
     return manifest
 
 
+def _rebuild(folder: Path) -> str:
+    return f"请运行 `ipqa build --index {folder}` 重建"
+
+
 def verify_files(folder: Path, manifest: Manifest) -> None:
     """Raise IndexLoadError naming the first index file that is missing or does not match its checksum."""
-    rebuild = f"run `ipqa build --index {folder}` to rebuild it"
+    rebuild, listing = _rebuild(folder), Path(folder) / MANIFEST
     if not manifest.checksums:
-        raise IndexLoadError(f"{Path(folder) / MANIFEST} lists no checksums, so its files cannot be trusted; {rebuild}")
+        raise IndexLoadError(f"{listing} 没有列出校验和，索引文件无法信任；{rebuild}")
+    if unlisted := _unlisted(Path(folder), manifest):
+        raise IndexLoadError(f"{listing} 没有 {unlisted} 的校验和，索引无法信任；{rebuild}")
     for name, expected in manifest.checksums.items():
         file = Path(folder) / name
         if not file.is_file():
-            raise IndexLoadError(f"index file {file} is missing; {rebuild}")
+            raise IndexLoadError(f"索引文件 {file} 不见了；{rebuild}")
         if sha256_file(file) != expected:
-            raise IndexLoadError(
-                f"index file {file} does not match its checksum in {MANIFEST} (changed or half-written); {rebuild}"
-            )
+            raise IndexLoadError(f"索引文件 {file} 与 {MANIFEST} 中的校验和不符（被修改过或没有写完）；{rebuild}")
+
+
+def _unlisted(folder: Path, manifest: Manifest) -> str | None:
+    """An index file the loader would read but the manifest has no checksum for (a checksum deleted by hand lets an
+    edited file through): every file at the top of the folder, and those of each retriever that serves (a
+    retriever still computing writes its files before the manifest lists them). Dot-files are temporary."""
+    folders = [folder] + [folder / name for name, status in manifest.retrievers.items() if status.on]
+    for place in folders:
+        for path in sorted(place.iterdir()) if place.is_dir() else []:
+            name = path.relative_to(folder).as_posix()
+            if path.is_file() and name != MANIFEST and not path.name.startswith(".") and name not in manifest.checksums:
+                return name
+    return None

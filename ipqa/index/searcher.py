@@ -30,6 +30,14 @@ __all__ = ["MAX_QUERY_CHARS", "BuildReport", "Index", "IndexLoadError", "build_i
 
 log = logging.getLogger(__name__)
 
+# What a search says instead of hits (people read these: in the answer, the app, the API's "message").
+EMPTY_QUERY = "问题是空的：请输入几个词或一个问题。"
+NO_SEARCHABLE_WORDS = (
+    "问题中没有可检索的词（只有标点、符号或疑问词）：请写出要找的内容，例如“谁负责知识产权质押融资？”。"
+)
+NO_DOCUMENT_FILTERED = "没有符合筛选条件的文件。"
+NO_CLAUSE_MATCHES = "没有与问题匹配的条款。"
+
 MAX_CACHED_FILTERS = 256  # filters whose allowed rows are kept (least recently used dropped first)
 
 
@@ -90,7 +98,7 @@ class Index:
 
     @classmethod
     def _read(cls, folder: Path, manifest: Manifest) -> Index:
-        rebuild = f"run `ipqa build --index {folder}` to rebuild it"
+        rebuild = f"请运行 `ipqa build --index {folder}` 重建"
         try:
             docs = columns.read_documents(folder)
             clauses = columns.read_clauses(folder, docs)
@@ -101,16 +109,15 @@ class Index:
                 if status.on:
                     retrievers[kind.name] = kind.load(folder, status, manifest.settings)
         except UnknownRetriever as exc:
-            raise IndexLoadError(
-                f"the index in {folder} needs a retriever this ipqa lacks ({exc}); {rebuild}"
-            ) from None
+            raise IndexLoadError(f"{folder} 的索引需要这个版本的 ipqa 没有的检索器（{exc}）；{rebuild}") from None
         except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
-            raise IndexLoadError(f"cannot read the index in {folder} ({exc}); {rebuild}") from None
+            log.info("reading the index in %s: %r", folder, exc)  # the file and line, for an administrator
+            raise IndexLoadError(f"无法读取 {folder} 中的索引（{type(exc).__name__}）；{rebuild}") from None
         # BM25 keeps one placeholder row in an index without clauses (see Lexical.build_from_ids)
         sizes = {len(clauses), 1} if not clauses else {len(clauses)}
         for name, retriever in retrievers.items():
             if len(retriever) not in sizes:
-                raise IndexLoadError(f"the {name} retriever in {folder} does not match clauses.jsonl; {rebuild}")
+                raise IndexLoadError(f"{folder} 中 {name} 检索器的条目数与 clauses.jsonl 不符；{rebuild}")
         return cls(folder, manifest, documents, clauses, retrievers)
 
     def clause(self, clause_id: str) -> Clause:
@@ -141,7 +148,7 @@ class Index:
         notes: list[str] = []
         text = (query or "").strip()
         if not text:
-            return SearchResult(query=query or "", message="the query is empty: type a few words or a question")
+            return SearchResult(query=query or "", message=EMPTY_QUERY)
         if len(text) > MAX_QUERY_CHARS:
             notes.append(f"the query was cut to its first {MAX_QUERY_CHARS} characters")
             text = text[:MAX_QUERY_CHARS]
@@ -152,11 +159,11 @@ class Index:
             return SearchResult(
                 query=query,
                 notes=tuple(notes),
-                message="the query has no searchable words (only punctuation, symbols or question words)",
+                message=NO_SEARCHABLE_WORDS,
             )
         allowed = self.allowed_rows(filters)
         if allowed is not None and allowed.size == 0:
-            return SearchResult(query=query, notes=tuple(notes), terms=terms, message="no document matches the filters")
+            return SearchResult(query=query, notes=tuple(notes), terms=terms, message=NO_DOCUMENT_FILTERED)
         depth = max(s.depth, k)
         # Thesaurus expansion (ipqa.retrieval.expansion): related official terms at a weight below the query's own words.
         weighted = expand(text, weight=s.query_expansion) if s.query_expansion > 0 else []
@@ -165,7 +172,7 @@ class Index:
         if self.dense_status:
             notes.append(f"semantic search off: {self.dense_status}")
         hits = tuple(self._hit(f, terms) for f in rrf(ranked, k=s.rrf_k, limit=k))
-        message = "" if hits else "no clause matches the query"
+        message = "" if hits else NO_CLAUSE_MATCHES
         return SearchResult(query=query, hits=hits, notes=tuple(notes), message=message, terms=terms)
 
     def _hit(self, fused, terms: tuple[str, ...]) -> Hit:

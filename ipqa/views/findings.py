@@ -124,6 +124,7 @@ _SKIP_REASONS: tuple[tuple[re.Pattern, Callable[[re.Match], str]], ...] = tuple(
         (r"duplicate doc_id", lambda m: "与另一个文件同名（文件编号重复），未读取"),
         (r"internal error", lambda m: "读取时发生内部错误（已记录日志）"),
         (r"folder cannot be listed", lambda m: "文件夹无法列出，其中的文件未读取"),
+        (r"hidden file", lambda m: "隐藏文件（文件名以点开头），未读取；去掉开头的点即可读取"),
         (r".*(too big|too large|size limit)", lambda m: "文件过大，未读取"),
         (r".*(outside|link)", lambda m: "链接指向语料文件夹之外或已失效，未读取"),
     )

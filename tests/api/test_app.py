@@ -86,7 +86,7 @@ def test_doc_filter_repeats(client):
     got = client.get("/search", params=[("q", QUERY), ("k", "20"), *(("doc", d) for d in docs)]).json()
     assert got["hits"] and {h["doc_id"] for h in got["hits"]} <= set(docs)
     none = client.get("/search", params={"q": QUERY, "doc": "no/such/doc"}).json()
-    assert none["hits"] == [] and none["message"] == "no document matches the filters"
+    assert none["hits"] == [] and none["message"] == "没有符合筛选条件的文件。"
 
 
 def test_documents_and_clauses(client):

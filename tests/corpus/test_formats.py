@@ -10,6 +10,7 @@ import pytest
 
 from ipqa.corpus.decode import UnreadableFile
 from ipqa.corpus.formats import extract
+from tests.helpers.office import docx_bytes
 
 HTML = """<!DOCTYPE html><html><head><title>泰安市人民政府关于印发规划的通知_泰安市人民政府</title>
 <style>.x { color: red }</style><script>var tracker = "secret_script_text";</script></head>
@@ -38,21 +39,7 @@ def test_html_in_gbk_is_decoded():
 
 
 def _docx_bytes(paragraphs, rows=()) -> bytes:
-    import docx
-
-    document = docx.Document()
-    document.core_properties.title = "测试文件"
-    for text in paragraphs:
-        document.add_paragraph(text)
-    if rows:
-        table = document.add_table(rows=len(rows), cols=len(rows[0]))
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                table.cell(r, c).text = value
-    document.add_paragraph("附件：责任分解表")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes(paragraphs, rows, title="测试文件", after=["附件：责任分解表"])
 
 
 def test_docx_paragraphs_and_tables_in_order():

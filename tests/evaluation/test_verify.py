@@ -55,7 +55,7 @@ def test_tampered_quote_and_span_are_named(built, tmp_path):
     (tmp_path / "bad.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     problems = verify_file(tmp_path / "bad.json", index_dir)
     assert len(problems) == (1 if first is second else 2)
-    assert first["clause_id"] in problems[0] and "not the quoted" in problems[0]
+    assert first["clause_id"] in problems[0] and "不是所引的" in problems[0]
     assert second["clause_id"] in problems[-1]
     assert first["reference"] in problems[0]
 
@@ -69,7 +69,7 @@ def test_edited_source_file_is_reported(built, tmp_path):
         path.write_bytes(path.read_bytes() + "\n附：新增一行。\n".encode())
     problems = verify_file(tmp_path / "a.json", index_dir)
     assert len(problems) == len(data["citations"])
-    assert all("changed since it was cited" in p for p in problems)
+    assert all("被修改过" in p for p in problems)
 
 
 def test_run_jsonl_and_bad_input(built, tmp_path):
@@ -84,7 +84,7 @@ def test_run_jsonl_and_bad_input(built, tmp_path):
     assert len(load_citations(run)) == 2 * len(data["citations"])
     assert verify_file(run, index_dir) == []
     (tmp_path / "junk.txt").write_text("not json\n", encoding="utf-8")
-    with pytest.raises(VerifyInputError, match="not JSON"):
+    with pytest.raises(VerifyInputError, match="不是 JSON"):
         load_citations(tmp_path / "junk.txt")
 
 
@@ -100,7 +100,7 @@ def test_cli_ask_verify_show(built, tmp_path):
     saved = tmp_path / "a.json"
     saved.write_text(out.output, encoding="utf-8")
     ok = runner.invoke(main, ["verify", str(saved), "--index", str(index_dir)])
-    assert ok.exit_code == 0 and "check out" in ok.output
+    assert ok.exit_code == 0 and "核对无误" in ok.output
     data["citations"][0]["quote"] += "！"
     saved.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     bad = runner.invoke(main, ["verify", str(saved), "--index", str(index_dir)])
@@ -127,10 +127,10 @@ def test_cli_user_errors_are_messages_not_tracebacks(tmp_path):
     junk = tmp_path / "junk.json"
     junk.write_text("{broken", encoding="utf-8")
     bad = runner.invoke(main, ["verify", str(junk)])
-    assert bad.exit_code == 1 and "not JSON" in bad.output and "Traceback" not in bad.output
+    assert bad.exit_code == 1 and "不是 JSON" in bad.output and "Traceback" not in bad.output
     (tmp_path / "list.json").write_text("[1, 2]", encoding="utf-8")
     wrong = runner.invoke(main, ["verify", str(tmp_path / "list.json")])
-    assert wrong.exit_code == 1 and "no ask/eval records" in wrong.output
+    assert wrong.exit_code == 1 and "没有问答记录" in wrong.output
 
 
 def test_verify_works_from_another_folder_and_with_a_root(tmp_path, monkeypatch):
@@ -159,10 +159,86 @@ def test_verify_works_from_another_folder_and_with_a_root(tmp_path, monkeypatch)
     monkeypatch.chdir(elsewhere)
     runner = CliRunner()
     ok = runner.invoke(main, ["verify", str(cited), "--index", str(project / "index")])
-    assert ok.exit_code == 0 and "check out" in ok.output, ok.output
+    assert ok.exit_code == 0 and "核对无误" in ok.output, ok.output
     moved = tmp_path / "moved"
     shutil.copytree(project / "corpus", moved)
     for c in answer.citations:  # a citation whose recorded source is gone is found under --root
         assert Path(c.source).is_absolute() or not (elsewhere / c.source).exists()
     by_root = runner.invoke(main, ["verify", str(cited), "--root", str(moved)])
-    assert by_root.exit_code == 0 and "check out" in by_root.output, by_root.output
+    assert by_root.exit_code == 0 and "核对无误" in by_root.output, by_root.output
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "said"),
+    [
+        ("doc_number", "知战办发〔2021〕9号", "发文字号"),
+        ("title", "某市知识产权规划", "标题"),
+        ("issuer", "国务院", "发布机关"),
+        ("date", "2019-01-01", "日期"),
+        ("path", ["一、总体要求"], "条款路径"),
+        ("labels", ["九、"], "条款编号"),
+        ("reference", "《别的文件》一、", "出处"),
+        ("source", "elsewhere/other.txt", "源文件路径"),
+        ("clause_id", "001_e22083f13b5790bb#九/99", "没有条款"),
+        ("clause_id", "000_81f9c92258dafa0e#一", "不属于"),
+        ("doc_id", "000_81f9c92258dafa0e", "不属于"),
+    ],
+)
+def test_every_field_a_citation_states_is_checked(built, tmp_path, field, value, said):
+    """An edited 发文字号, title, issuer, date, clause path, reference or source path fails verify, by its name."""
+    _corpus, index_dir = built
+    data = _saved_answer(index_dir, tmp_path / "a.json")
+    data["citations"][0][field] = value
+    (tmp_path / "bad.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    problems = verify_file(tmp_path / "bad.json", index_dir)
+    assert len(problems) == 1 and said in problems[0], problems
+
+
+def test_metadata_answer_and_its_header_citation_verify(built, tmp_path):
+    _corpus, index_dir = built
+    data = _saved_answer(index_dir, tmp_path / "a.json", "甘肃省2020年推进计划的文号是什么？")
+    assert data["citations"][0]["path"] == ["文件信息"]
+    assert verify_file(tmp_path / "a.json", index_dir) == []
+    data["answer"] = data["answer"].replace("3号", "8号")
+    (tmp_path / "bad.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    [problem] = verify_file(tmp_path / "bad.json", index_dir)
+    assert "第 1 行" in problem and "8号" in problem
+
+
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (lambda a: a.replace("省市场监管局", "省财政厅", 1), "省财政厅"),  # a unit the cited clause does not name
+        (lambda a: a.replace("[1][2]", "", 1), "没有引文标注"),  # a claim without its marks
+        (lambda a: a.replace("《", "《泰安市", 1), "不是引文"),  # the line names another document
+        (lambda a: a + "\n另有省财政厅负责资金保障。", "没有引文标注"),  # an added sentence
+    ],
+)
+def test_each_answer_sentence_must_be_backed_by_its_citations(built, tmp_path, edit, said):
+    _corpus, index_dir = built
+    data = _saved_answer(index_dir, tmp_path / "a.json")
+    assert "省市场监管局（原文：省市場監管局）负责[1][2]" in data["answer"]
+    data["answer"] = edit(data["answer"])
+    (tmp_path / "bad.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    problems = verify_file(tmp_path / "bad.json", index_dir)
+    assert problems and all("答案第" in p for p in problems) and any(said in p for p in problems), problems
+
+
+@pytest.mark.parametrize("question", ["泰安市到2025年有效发明专利要达到多少件？", "如何加强知识产权保护？", QUESTION])
+def test_fresh_answers_of_every_kind_are_backed(built, tmp_path, question):
+    _corpus, index_dir = built
+    data = _saved_answer(index_dir, tmp_path / "a.json", question)
+    assert data["answered"] and verify_file(tmp_path / "a.json", index_dir) == []
+    figure = next((m for m in ("3300", "全链条", "市场监管局") if m in data["answer"]), None)
+    assert figure, data["answer"]
+    data["answer"] = data["answer"].replace(figure, "9999", 1)
+    (tmp_path / "bad.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert any("9999" in p for p in verify_file(tmp_path / "bad.json", index_dir))
+
+
+def test_a_deeply_nested_citation_file_is_a_sentence(tmp_path):
+    nested = tmp_path / "nested.json"
+    nested.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    result = CliRunner().invoke(main, ["verify", str(nested)])
+    assert result.exit_code == 1 and "嵌套过深" in result.output and "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)

@@ -132,7 +132,7 @@ def test_filters_apply_before_the_cut(seed_index):
 
 def test_a_filter_nothing_passes_gives_a_message(seed_index):
     result = seed_index.search("专利", filters=Filters(year_from=2999))
-    assert not result.hits and "filter" in result.message
+    assert not result.hits and "筛选条件" in result.message
 
 
 @pytest.mark.parametrize("query", ["", "   \n\t", "？！，。……", "😀🎉🚀", "吗呢的了"])
@@ -153,17 +153,17 @@ def test_overlong_query_is_cut_with_a_note(seed_index):
 
 
 def test_missing_index_is_refused_with_a_fix(tmp_path):
-    with pytest.raises(IndexLoadError, match=r"no index at .*run `ipqa build` first"):
+    with pytest.raises(IndexLoadError, match=r"没有索引：请先运行 `ipqa build`"):
         Index.load(tmp_path / "nowhere")
 
 
 @pytest.mark.parametrize(
     "damage, message",
     [
-        (lambda d: (d / "manifest.json").unlink(), "no manifest.json"),
-        (lambda d: (d / "clauses.jsonl").write_text("{}\n", encoding="utf-8"), "does not match its checksum"),
-        (lambda d: (d / "tokens.npy").unlink(), "tokens.npy is missing"),
-        (lambda d: _edit_manifest(d, format_version=999), "format 999"),
+        (lambda d: (d / "manifest.json").unlink(), "中没有 manifest.json"),
+        (lambda d: (d / "clauses.jsonl").write_text("{}\n", encoding="utf-8"), "校验和不符"),
+        (lambda d: (d / "tokens.npy").unlink(), "tokens.npy 不见了"),
+        (lambda d: _edit_manifest(d, format_version=999), "索引格式是 999"),
     ],
 )
 def test_half_written_or_damaged_index_is_refused(small, damage, message):
@@ -188,7 +188,7 @@ def test_failed_build_keeps_the_old_index(small, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr("ipqa.retrieval.lexical.Lexical.save", explode)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OSError, match="原有索引保持不变"):
         build_index([corpus], index_dir, BM25_ONLY)
     assert (index_dir / "manifest.json").read_bytes() == before
     assert Index.load(index_dir).search("质押融资").hits
@@ -322,7 +322,7 @@ def test_cli_build_search_info(tmp_path):
     filtered = _cli("search", "知识产权", "--index", index_dir, "--doc", "simplified", "--json")
     assert {h["doc_id"] for h in json.loads(filtered.output)["hits"]} == {"simplified"}
     plain = _cli("search", "？？", "--index", index_dir)
-    assert plain.exit_code == 0 and "no searchable words" in plain.output
+    assert plain.exit_code == 0 and "没有可检索的词" in plain.output
 
     info = _cli("info", "--index", index_dir, "--json")
     assert info.exit_code == 0, info.output
@@ -336,7 +336,7 @@ def test_cli_without_index_says_to_build(tmp_path):
     for args in (["search", "专利"], ["info"]):
         result = _cli(*args, "--index", tmp_path / "index")
         assert result.exit_code == 1
-        assert "no index at" in result.output and "run `ipqa build` first" in result.output
+        assert "没有索引" in result.output and "请先运行 `ipqa build`" in result.output
         assert "Traceback" not in result.output
 
 

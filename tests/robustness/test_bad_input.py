@@ -17,20 +17,10 @@ from ipqa.cli import main
 from ipqa.corpus.reading import UnreadableFile, read_corpus, read_document
 from ipqa.index.searcher import Index, build_index
 from ipqa.settings import Settings
+from tests.helpers.office import docx_bytes
 
 TEXT = "测试市知识产权保护办法\n\n第一条 为了加强知识产权保护，制定本办法。\n第二条 市市场监管局负责专利导航工作。\n"
 TRAD = "臺北市智慧財產權保護辦法\n\n第一條 為了加強智慧財產權保護，制定本辦法。\n第二條 市政府負責實施。\n"
-
-
-def _docx(text: str) -> bytes:
-    import docx
-
-    buffer = io.BytesIO()
-    document = docx.Document()
-    for line in text.splitlines():
-        document.add_paragraph(line)
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def _pdf(text: str) -> bytes:
@@ -68,7 +58,7 @@ GOOD = {
     "utf16be_nobom.txt": (TEXT.encode("utf-16-be"), "专利导航"),
     "page.html": (f"<html><head><title>测试</title></head><body><p>{TEXT}</p></body></html>".encode(), "专利导航"),
     "page_gbk.htm": (f'<html><meta charset="gbk"><body><div>{TEXT}</div></body></html>'.encode("gbk"), "专利导航"),
-    "word.docx": (_docx(TEXT), "专利导航"),
+    "word.docx": (docx_bytes(TEXT), "专利导航"),
     "paper.pdf": (_pdf("Article 1 patent navigation pledge financing"), "patent navigation"),
     # mislabelled: read as what the bytes are, with a format_mismatch flag
     "text_named.docx": (TEXT.encode("utf-8"), "专利导航"),
@@ -88,7 +78,7 @@ BROKEN = {
     "empty.docx": (b"", "empty"),
     "empty.pdf": (b"", "empty"),
     "spaces.md": (b" \n\t\n", "whitespace"),
-    "truncated.docx": (_docx(TEXT)[:4000], "docx"),
+    "truncated.docx": (docx_bytes(TEXT)[:4000], "docx"),
     "truncated.pdf": (_pdf("Article 3 cut short")[:200], "PDF"),
     "not_zip.docx": (b"PK\x03\x04" + bytes(200), "docx"),
     "binary.txt": (bytes(range(256)) * 40, "binary"),

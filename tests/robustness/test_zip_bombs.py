@@ -20,6 +20,7 @@ import pytest
 
 from ipqa.corpus.decode import UnreadableFile
 from ipqa.corpus.formats import ZIP_MAX_XML, check_zip
+from tests.helpers.office import docx_bytes
 from tests.helpers.paths import ROOT
 
 MB = 1 << 20
@@ -43,21 +44,10 @@ print(json.dumps(out, ensure_ascii=False))
 """.replace("@LIMIT@", str(LIMIT))
 
 
-def _docx(text: str) -> bytes:
-    import docx
-
-    buffer = io.BytesIO()
-    document = docx.Document()
-    for line in text.splitlines():
-        document.add_paragraph(line)
-    document.save(buffer)
-    return buffer.getvalue()
-
-
 def _bomb(padding: int, chunk: bytes = b" " * MB) -> bytes:
     """A valid .docx whose document.xml holds ``padding`` bytes of spaces inside a paragraph's text, streamed into
     the zip a MB at a time (the test never holds the inflated part in memory)."""
-    good = zipfile.ZipFile(io.BytesIO(_docx("测试市知识产权办法\n第一条 正文。")))
+    good = zipfile.ZipFile(io.BytesIO(docx_bytes("测试市知识产权办法\n第一条 正文。")))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb:
         for item in good.infolist():
@@ -108,7 +98,7 @@ def test_a_docx_inflating_to_200_mb_is_refused_within_a_memory_limit(tmp_path):
     bomb.write_bytes(_bomb(200 * MB))
     assert bomb.stat().st_size < 2 * MB  # small on disk
     good = tmp_path / "good.docx"
-    good.write_bytes(_docx("测试市专利导航办法\n第一条 为了推进专利导航，制定本办法。"))
+    good.write_bytes(docx_bytes("测试市专利导航办法\n第一条 为了推进专利导航，制定本办法。"))
     out = _read_in_child([bomb, good])
     assert "zip bomb" in out["bomb.docx"] and "document.xml" in out["bomb.docx"], out
     assert out["good.docx"].startswith("read: 测试市专利导航办法"), out
@@ -185,4 +175,4 @@ def test_a_pdf_stream_inflating_to_200_mb_is_refused_within_a_memory_limit(tmp_p
 
 
 def test_ordinary_docx_files_pass_the_check():
-    check_zip(_docx("测试市知识产权办法\n" + "第一条 为了加强知识产权保护，制定本办法。\n" * 3_000))
+    check_zip(docx_bytes("测试市知识产权办法\n" + "第一条 为了加强知识产权保护，制定本办法。\n" * 3_000))

@@ -151,6 +151,19 @@ def inferred_title(lines: list[str], window: int = 15) -> str:
     return ""
 
 
+# What else starts a numbered line: (1) and ① items, and an item whose dot was lost ("11开展…"), told from a
+# quantity ("2020年", "12件") by the character after the digits.
+_NUMBERED_MORE = re.compile(
+    r"^([（(]\d{1,2}[)）]|[①-⑳]|\d{1,3}(?![\d年月日号个件家项元万亿千百次人名倍%％.．])[\u4e00-\u9fff])"
+)
+
+
+def starts_numbered(line: str) -> bool:
+    """True when ``line`` starts with a numbering label (一、（一）第X条 1. (1) ① "11开展"): the start of an item."""
+    stripped = line.strip()
+    return bool(_NUMBERED.match(stripped) or _NUMBERED_MORE.match(stripped))
+
+
 def first_numbering(lines: list[str]) -> str:
     """The first numbering label of the text's numbered lines (e.g. "(五)"), or ""."""
     for line in lines:
