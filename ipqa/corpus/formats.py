@@ -120,7 +120,7 @@ def sniff(data: bytes) -> str | None:
         from ipqa.corpus.packages import zip_kind
 
         return zip_kind(data)
-    if data.startswith(_OLE2) or data.startswith(b"{\\rtf"):  # RTF saved as .doc is common; LibreOffice reads it
+    if data.startswith((_OLE2, b"{\\rtf")):  # RTF saved as .doc is common; LibreOffice reads it
         return "doc"
     if _HTML_START.match(data[:1024].lstrip(b"\xef\xbb\xbf")):
         return "html"

@@ -14,12 +14,11 @@ import atexit
 import logging
 import os
 import shutil
-import signal
-import subprocess
 import tempfile
 import threading
 from pathlib import Path
 
+from ipqa.corpus import external
 from ipqa.corpus.decode import UnreadableFile, decode
 from ipqa.corpus.formats import Extracted
 
@@ -31,14 +30,9 @@ MISSING = (
     "convert it"
 )
 # One LibreOffice profile per process, reused (creating one costs seconds); two soffice processes must not share
-# a profile, so conversions in this process take turns.
+# a profile, so conversions in this process take turns, and a forked worker (ipqa.index.ingest) makes its own.
 _lock = threading.Lock()
-_profile: str | None = None
-
-
-def soffice() -> str | None:
-    """The LibreOffice executable, or None where it is not installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
+_profiles: dict[int, str] = {}  # process id → its profile folder
 
 
 def read_doc(data: bytes) -> Extracted:
@@ -50,19 +44,19 @@ def read_doc(data: bytes) -> Extracted:
 
 def convert(data: bytes, suffix: str, timeout: float = CONVERT_SECONDS) -> str:
     """The text LibreOffice exports for a document's bytes; UnreadableFile when it is missing, fails or times out."""
-    program = soffice()
+    program = external.program("soffice", "libreoffice")
     if program is None:
         raise UnreadableFile(MISSING)
-    global _profile
     with _lock, tempfile.TemporaryDirectory(prefix="ipqa-office-") as work:
-        if _profile is None or not Path(_profile).is_dir():
-            _profile = tempfile.mkdtemp(prefix="ipqa-lo-profile-")
-            atexit.register(shutil.rmtree, _profile, True)
+        profile = _profiles.get(os.getpid())
+        if profile is None or not Path(profile).is_dir():
+            profile = _profiles[os.getpid()] = tempfile.mkdtemp(prefix="ipqa-lo-profile-")
+            atexit.register(shutil.rmtree, profile, True)
         source = Path(work, f"in.{suffix}")
         source.write_bytes(data)
         command = [
             program,
-            f"-env:UserInstallation={Path(_profile).as_uri()}",
+            f"-env:UserInstallation={Path(profile).as_uri()}",
             "--headless",
             "--norestore",
             "--nolockcheck",
@@ -72,25 +66,17 @@ def convert(data: bytes, suffix: str, timeout: float = CONVERT_SECONDS) -> str:
             str(Path(work, "out")),
             str(source),
         ]
-        _run(command, timeout, work)
+        try:
+            # LibreOffice writes into $HOME: keep that inside the temporary folder too
+            code, _, err = external.run(command, timeout, work, env={"HOME": work})
+        except external.TimedOut:
+            raise UnreadableFile(
+                f"LibreOffice took longer than {timeout:.0f} s to convert this file: not read"
+            ) from None
+        if code:
+            log.info("soffice exited %s: %s", code, err.decode("utf-8", "replace")[-500:])
         out = Path(work, "out", "in.txt")
         if not out.is_file():
             raise UnreadableFile("LibreOffice could not convert this Word .doc/.wps file (corrupt or not a document)")
         text, _ = decode(out.read_bytes())
     return text.replace("\r\n", "\n").lstrip("\ufeff")
-
-
-def _run(command: list[str], timeout: float, work: str) -> None:
-    # Its own process group, so a conversion past its time limit is killed with every helper process it started.
-    env = {**os.environ, "HOME": work}  # LibreOffice writes into $HOME; keep that inside the temporary folder
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, env=env, cwd=work
-    ) as proc:
-        try:
-            _, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            raise UnreadableFile(f"LibreOffice took longer than {timeout:.0f} s to convert this file: not read") from None
-    if proc.returncode:
-        log.info("soffice exited %s: %s", proc.returncode, err.decode("utf-8", "replace")[-500:])

@@ -10,7 +10,7 @@ ODF_TEXT = b"application/vnd.oasis.opendocument.text"
 
 
 def zip_kind(data: bytes) -> str:
-    """"odt", "ofd" or "docx" (also for a zip that cannot be listed: the docx reader reports it as corrupt)."""
+    """ "odt", "ofd" or "docx" (also for a zip that cannot be listed: the docx reader reports it as corrupt)."""
     # ODF puts an uncompressed "mimetype" member first, so its type sits at a fixed place in the local header
     # (offset 30 + len("mimetype")); checking it there needs no zip parsing at all.
     if data[30:38] == b"mimetype" and data[38 : 38 + len(ODF_TEXT)] == ODF_TEXT:
