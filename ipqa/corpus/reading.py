@@ -47,6 +47,7 @@ __all__ = [
     "find_files",
     "input_files",
     "plan_corpus",
+    "read_bytes",
     "read_corpus",
     "read_document",
     "read_one",
@@ -108,6 +109,11 @@ def _read_bytes(path: Path) -> bytes:
     if len(data) > listing.MAX_FILE_BYTES:
         raise UnreadableFile(too_big(len(data)))
     return data
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a corpus file, with every check the reader applies (regular file, size limit, no blocking)."""
+    return _read_bytes(path)
 
 
 def file_sha256(path: Path) -> str | None:
