@@ -16,6 +16,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from lxml import etree
 
@@ -27,6 +28,11 @@ WHAT = "OFD file"
 DEFAULT_SIZE = 3.5  # mm: a TextObject without Size (the spec's default font size is not fixed; 五号 is ~3.7 mm)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE]-?\d+)?")
+# A line that starts a numbered item or heading never continues the line above it. (A small copy of the labels
+# ipqa.clauses.numbering knows: the corpus stage does not import the clause stage.)
+_LABEL_START = re.compile(
+    r"\s*(第[一二三四五六七八九十百千\d]+[编章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,3}[.．、]|[①-⑳])"
+)
 
 
 @dataclass(frozen=True)
@@ -102,7 +108,7 @@ def _page_locations(package: Package, doc_root: str) -> list[str]:
 def _page_text(package: Package, location: str) -> str:
     page = package.xml(location)
     glyphs = [g for obj in page.iter() if local(obj.tag) == "TextObject" for g in _text_object(obj)]
-    return "\n".join(_lines(glyphs))
+    return _paragraphs(_lines(glyphs))
 
 
 def _numbers(value: str | None) -> list[float]:
@@ -151,7 +157,34 @@ def _deltas(value: str | None) -> list[float]:
     return out
 
 
-def _lines(glyphs: list[_Glyphs]) -> list[str]:
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    left: float
+    right: float
+    size: float
+
+
+def _paragraphs(lines: list[_Line]) -> str:
+    """The page's lines, with a line that runs to the right edge of the text block joined to the next one: the
+    layout wrapped a paragraph there ("…加快推进知识\n产权强市建设" would break words, units and figures apart). The
+    next line must start at the block's left edge (an indented line begins a paragraph) and not with a label."""
+    if not lines:
+        return ""
+    right = max(line.right for line in lines)
+    left = min(line.left for line in lines)
+    out = [lines[0].text]
+    for before, line in pairwise(lines):
+        wrapped = (
+            before.right >= right - 1.5 * before.size
+            and line.left <= left + 0.5 * line.size
+            and not _LABEL_START.match(line.text)
+        )
+        out.append(line.text if wrapped else "\n" + line.text)
+    return "".join(out)
+
+
+def _lines(glyphs: list[_Glyphs]) -> list[_Line]:
     """Glyph runs grouped into lines (baselines within half a character of the line's first), each line left to
     right; a gap wider than two characters becomes a space (a signature block's name … date)."""
     lines: list[list[_Glyphs]] = []
@@ -163,10 +196,11 @@ def _lines(glyphs: list[_Glyphs]) -> list[str]:
     out = []
     for line in lines:
         parts, end = [], None
-        for g in sorted(line, key=lambda g: g.x):
+        ordered = sorted(line, key=lambda g: g.x)
+        for g in ordered:
             if end is not None and g.x - end > 2 * g.size:
                 parts.append(" ")
             parts.append(g.text)
             end = g.x + g.width
-        out.append("".join(parts))
+        out.append(_Line("".join(parts), ordered[0].x, end or 0.0, max(g.size for g in line)))
     return out
