@@ -65,3 +65,33 @@ def read_pending(paths: list[str], progress=None) -> OcrReport:
     report.seconds = time.perf_counter() - began
     log.info("OCR pass: %d scans, %d pages in %.1f s", report.scans, report.pages, report.seconds)
     return report
+
+
+def needs_ocr(index_dir: Path) -> bool:
+    """Whether the index at ``index_dir`` lists scans waiting for OCR (and OCR can run here)."""
+    from ipqa.corpus import ocr
+    from ipqa.index import store
+    from ipqa.index.manifest import read_manifest
+
+    try:
+        skipped = read_manifest(Path(index_dir), verify=False).skipped
+    except store.IndexLoadError:
+        return False
+    return bool(pending_scans(skipped)) and not ocr.missing()
+
+
+def complete_pending(index_dir: Path, progress=None, wait: float | None = None) -> OcrReport | None:
+    """OCR the scans the index at ``index_dir`` lists as pending, then rebuild it from the folders and settings
+    its manifest records (every other document is re-used as it is). None when no scan was pending. The app runs
+    this in the background, as it does the clause vectors."""
+    from ipqa.index.build import build_index
+    from ipqa.index.manifest import read_manifest
+
+    manifest = read_manifest(Path(index_dir), verify=False)
+    scans = pending_scans(manifest.skipped)
+    if not scans:
+        return None
+    done = read_pending(scans, progress)
+    roots = [Path(r) for r in manifest.roots]
+    build_index(roots, Path(index_dir), manifest.settings, wait=wait, embed=False, ocr=False)
+    return done
