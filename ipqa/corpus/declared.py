@@ -16,6 +16,8 @@ def fill(meta: Metadata, flags: list[Flag], declared: tuple[tuple[str, str], ...
     """``meta`` with each declared (field, value) where the field is empty; a declared title also settles a
     ``missing_title`` finding and gives the short title and document type."""
     changes = {name: value for name, value in declared if name in _FIELDS and value and not getattr(meta, name)}
+    if meta.title and meta.title == dict(declared).get("title"):  # taken from the title hint: declared, not missing
+        flags = [f for f in flags if f.kind != "missing_title"]
     if not changes:
         return meta, flags
     if title := changes.get("title"):

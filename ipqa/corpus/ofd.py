@@ -59,7 +59,8 @@ def read_ofd(data: bytes) -> Extracted:
             continue
         if not declared:  # the first document's DocInfo describes the file
             declared = _doc_info(body)
-        pages.extend(_page_text(package, page) for page in _page_locations(package, doc_root))
+        width, locations = _pages(package, doc_root)
+        pages.extend(_page_text(package, page, width) for page in locations)
     text = "\n\n".join(p for p in pages if p.strip())
     if not text.strip():
         raise UnreadableFile(f"{WHAT} with {len(pages)} page(s) but no text objects (scanned? needs OCR)")
@@ -93,22 +94,28 @@ def _doc_info(body: etree._Element) -> list[tuple[str, str]]:
     return out
 
 
-def _page_locations(package: Package, doc_root: str) -> list[str]:
+def _pages(package: Package, doc_root: str) -> tuple[float, list[str]]:
+    """The page width (mm, from CommonData/PageArea/PhysicalBox; 0 when not given) and each page's Content.xml."""
     document = package.xml(doc_root)
     folder = posixpath.dirname(doc_root.lstrip("/"))
+    width = 0.0
+    for el in document.iter():
+        if local(el.tag) == "PhysicalBox" and len(box := _numbers(el.text)) == 4:
+            width = box[2]
+            break
     locations = []
     for pages in _children(document, "Pages"):
         for page in _children(pages, "Page"):
             base = (page.get("BaseLoc") or "").strip()
             if base:
                 locations.append(base if base.startswith("/") else posixpath.join(folder, base))
-    return locations
+    return width, locations
 
 
-def _page_text(package: Package, location: str) -> str:
+def _page_text(package: Package, location: str, width: float) -> str:
     page = package.xml(location)
     glyphs = [g for obj in page.iter() if local(obj.tag) == "TextObject" for g in _text_object(obj)]
-    return _paragraphs(_lines(glyphs))
+    return _paragraphs(_lines(glyphs), width)
 
 
 def _numbers(value: str | None) -> list[float]:
@@ -163,21 +170,28 @@ class _Line:
     left: float
     right: float
     size: float
+    y: float  # baseline
 
 
-def _paragraphs(lines: list[_Line]) -> str:
+def _paragraphs(lines: list[_Line], width: float) -> str:
     """The page's lines, with a line that runs to the right edge of the text block joined to the next one: the
     layout wrapped a paragraph there ("…加快推进知识\n产权强市建设" would break words, units and figures apart). The
-    next line must start at the block's left edge (an indented line begins a paragraph) and not with a label."""
+    next line must start at the block's left edge (an indented line begins a paragraph), follow at the page's
+    usual line distance (a wider gap is a blank line between paragraphs) and not start with a label. The block's
+    right edge mirrors its left margin on the page (official documents' margins are near-symmetric, GB/T 9704),
+    so a page of short lines is not mistaken for a wrapped paragraph; without a page width, the longest line's."""
     if not lines:
         return ""
-    right = max(line.right for line in lines)
     left = min(line.left for line in lines)
+    right = width - left if width > 2 * left else max(line.right for line in lines)
+    gaps = sorted(b.y - a.y for a, b in pairwise(lines))
+    pitch = gaps[len(gaps) // 2] if gaps else 0.0  # the median distance between baselines
     out = [lines[0].text]
     for before, line in pairwise(lines):
         wrapped = (
-            before.right >= right - 1.5 * before.size
+            before.right >= right - 2 * before.size
             and line.left <= left + 0.5 * line.size
+            and line.y - before.y <= 1.25 * pitch
             and not _LABEL_START.match(line.text)
         )
         out.append(line.text if wrapped else "\n" + line.text)
@@ -202,5 +216,5 @@ def _lines(glyphs: list[_Glyphs]) -> list[_Line]:
                 parts.append(" ")
             parts.append(g.text)
             end = g.x + g.width
-        out.append(_Line("".join(parts), ordered[0].x, end or 0.0, max(g.size for g in line)))
+        out.append(_Line("".join(parts), ordered[0].x, end or 0.0, max(g.size for g in line), line[0].y))
     return out

@@ -33,6 +33,8 @@ def make_ofd(
     doc_root: str = "Doc_0/Document.xml",
 ) -> bytes:
     laid = wrap(lines, chars_per_line) if chars_per_line else list(lines)
+    # the page is as wide as the wrapped text plus equal margins, as a laid-out page is
+    width = 2 * MARGIN + chars_per_line * SIZE if chars_per_line else PAGE_W
     pages = [laid[i : i + lines_per_page] for i in range(0, len(laid), lines_per_page)] or [[]]
     info = "".join(
         f"<ofd:{tag}>{escape(value)}</ofd:{tag}>"
@@ -48,7 +50,7 @@ def make_ofd(
     page_refs = "".join(f'<ofd:Page ID="{i + 10}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(len(pages)))
     document = (
         f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="{NS}"><ofd:CommonData>'
-        f"<ofd:MaxUnitID>{10000}</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 {PAGE_W} {PAGE_H}"
+        f"<ofd:MaxUnitID>{10000}</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 {width:.1f} {PAGE_H}"
         "</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData>"
         f"<ofd:Pages>{page_refs}</ofd:Pages></ofd:Document>"
     )
