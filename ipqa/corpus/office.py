@@ -36,13 +36,15 @@ _profiles: dict[int, str] = {}  # process id → its profile folder
 
 
 def read_doc(data: bytes) -> Extracted:
-    text = convert(data, "doc")
+    # The import filter is named: left to guess, LibreOffice imports a damaged Word file as plain text and hands
+    # back its bytes as characters.
+    text = convert(data, "doc", infilter="Rich Text Format" if data.startswith(b"{\\rtf") else "MS Word 97")
     if not text.strip():
         raise UnreadableFile("Word document without text")
     return Extracted(text, "doc", "doc")
 
 
-def convert(data: bytes, suffix: str, timeout: float = CONVERT_SECONDS) -> str:
+def convert(data: bytes, suffix: str, timeout: float = CONVERT_SECONDS, infilter: str = "") -> str:
     """The text LibreOffice exports for a document's bytes; UnreadableFile when it is missing, fails or times out."""
     program = external.program("soffice", "libreoffice")
     if program is None:
@@ -60,6 +62,7 @@ def convert(data: bytes, suffix: str, timeout: float = CONVERT_SECONDS) -> str:
             "--headless",
             "--norestore",
             "--nolockcheck",
+            *([f"--infilter={infilter}"] if infilter else []),
             "--convert-to",
             "txt:Text (encoded):UTF8",
             "--outdir",
