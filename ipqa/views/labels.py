@@ -53,7 +53,13 @@ STATE_LABELS: dict[IndexState, str] = {
     "stale": "索引已过期（语料有变化）",
     "fresh": "索引是最新的",
 }
-BUILD_STAGES = {"split": "读取和切分条款", "tokenize": "分词", "encode": "计算语义向量", "write": "写入索引", "ocr": "扫描件文字识别（页）"}
+BUILD_STAGES = {
+    "split": "读取和切分条款",
+    "tokenize": "分词",
+    "encode": "计算语义向量",
+    "write": "写入索引",
+    "ocr": "扫描件文字识别（页）",
+}
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _MD_INLINE = re.compile(r"([\\`*_\[\]#|~$])")
 # List items ("1." "1)" "-" "+") and setext underlines ("=") act only at the start of a line (CommonMark's line
