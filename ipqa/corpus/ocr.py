@@ -11,6 +11,7 @@ background of a build and must leave the other core to the searches being served
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 import time
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ipqa.corpus import external
+from ipqa.corpus.layout import Line, paragraphs
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,19 @@ class OcrText:
     engine: str  # e.g. "tesseract 5.3.0 chi_sim 300dpi"
     failed: tuple[int, ...] = ()  # 1-based pages that timed out or could not be rendered
     total_pages: int = 0
+    # Tesseract's own output per page (TSV): the text is assembled from it (:func:`assemble`), so a better
+    # assembly applies to stored readings without reading the scans again.
+    tsv: tuple[str, ...] = ()
+
+
+def assemble(tsv: tuple[str, ...]) -> tuple[str, float]:
+    """(text, mean confidence) of the pages' TSV output; pages are separated by a blank line."""
+    texts, weights = [], []
+    for page in tsv:
+        text, conf = from_tsv(page)
+        texts.append(text)
+        weights.extend(conf)
+    return "\n\n".join(t for t in texts if t.strip()), round(_mean(weights), 1)
 
 
 def missing() -> str:
@@ -78,32 +93,32 @@ def engine() -> str:
 def ocr_pdf(data: bytes, pages: int, page_seconds: float = PAGE_SECONDS, on_page=None) -> OcrText:
     """The text of a PDF's ``pages`` page images (at most MAX_PAGES), one page within ``page_seconds``."""
     began = time.perf_counter()
-    texts, weights, failed = [], [], []
+    tsv, failed = [], []
     with tempfile.TemporaryDirectory(prefix="ipqa-ocr-") as work:
         Path(work, "in.pdf").write_bytes(data)
         for number in range(1, min(pages, MAX_PAGES) + 1):
             try:
-                text, conf = _page(work, number, page_seconds)
+                tsv.append(_page(work, number, page_seconds))
             except (external.TimedOut, OSError, ValueError) as exc:
                 log.warning("OCR of page %d failed: %s", number, exc)
                 failed.append(number)
-                text, conf = "", []
-            texts.append(text)
-            weights.extend(conf)
             if on_page:
                 on_page(number, pages)
+    text, confidence = assemble(tuple(tsv))
     return OcrText(
-        "\n\n".join(t for t in texts if t.strip()),
-        round(_mean(weights), 1),
+        text,
+        confidence,
         min(pages, MAX_PAGES),
         time.perf_counter() - began,
         engine(),
         tuple(failed),
         pages,
+        tuple(tsv),
     )
 
 
-def _page(work: str, number: int, seconds: float) -> tuple[str, list[tuple[float, int]]]:
+def _page(work: str, number: int, seconds: float) -> str:
+    """Tesseract's TSV for one page: simplified Chinese, or traditional where that reads the page better."""
     deadline = time.perf_counter() + seconds
     image = Path(work, f"page-{number}")
     render = ["pdftoppm", "-r", str(DPI), "-f", str(number), "-l", str(number), "-singlefile", "-gray", "-png"]
@@ -112,23 +127,24 @@ def _page(work: str, number: int, seconds: float) -> tuple[str, list[tuple[float
         raise ValueError(f"pdftoppm exited {code}: {err.decode('utf-8', 'replace')[-300:]}")
     png = image.with_suffix(".png").name
     try:
-        text, conf = _recognise(work, png, LANGUAGES, deadline)
-        if _mean(conf) < RETRY_BELOW and RETRY_LANGUAGES in _languages() and deadline - time.perf_counter() > 1:
+        tsv = _recognise(work, png, LANGUAGES, deadline)
+        mean = _mean(from_tsv(tsv)[1])
+        if mean < RETRY_BELOW and RETRY_LANGUAGES in _languages() and deadline - time.perf_counter() > 1:
             again = _recognise(work, png, RETRY_LANGUAGES, deadline)
-            if _mean(again[1]) > _mean(conf):
-                text, conf = again
+            if _mean(from_tsv(again)[1]) > mean:
+                tsv = again
     finally:
         image.with_suffix(".png").unlink(missing_ok=True)
-    return text, conf
+    return tsv
 
 
-def _recognise(work: str, png: str, languages: str, deadline: float) -> tuple[str, list[tuple[float, int]]]:
+def _recognise(work: str, png: str, languages: str, deadline: float) -> str:
     left = max(deadline - time.perf_counter(), 1.0)
     command = ["tesseract", png, "stdout", "-l", languages, "--psm", "3", "tsv"]
     code, out, err = external.run(command, left, work, env={"OMP_THREAD_LIMIT": "1"})
     if code:
         raise ValueError(f"tesseract exited {code}: {err.decode('utf-8', 'replace')[-300:]}")
-    return from_tsv(out.decode("utf-8", "replace"))
+    return out.decode("utf-8", "replace")
 
 
 def _mean(conf: list[tuple[float, int]]) -> float:
@@ -137,17 +153,39 @@ def _mean(conf: list[tuple[float, int]]) -> float:
 
 
 def from_tsv(tsv: str) -> tuple[str, list[tuple[float, int]]]:
-    """(text, [(confidence, characters) per word]) from Tesseract's TSV output."""
-    lines: dict[tuple[str, str, str], list[str]] = {}
+    """(text, [(confidence, characters) per word]) from Tesseract's TSV output: its lines in its order, a
+    paragraph wrapped at the right edge joined again (ipqa.corpus.layout), Chinese punctuation full-width."""
+    words: dict[tuple[str, str, str], list[tuple[str, int, int, int, int]]] = {}
     conf: list[tuple[float, int]] = []
+    width = 0.0
     for row in tsv.splitlines()[1:]:
         cols = row.split("\t")
-        if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
+        if len(cols) < 12:
+            continue
+        try:
+            left, top, w, h, c = int(cols[6]), int(cols[7]), int(cols[8]), int(cols[9]), float(cols[10])
+        except ValueError:
+            continue
+        if cols[0] == "1":
+            width = float(w)
+        if cols[0] != "5" or not cols[11].strip():
             continue
         word = cols[11].strip()
-        lines.setdefault((cols[2], cols[3], cols[4]), []).append(word)
-        conf.append((max(float(cols[10]), 0.0), len(word)))
-    return "\n".join(_join(words) for words in lines.values()), conf
+        words.setdefault((cols[2], cols[3], cols[4]), []).append((word, left, top, w, h))
+        conf.append((max(c, 0.0), len(word)))
+    lines = []
+    for line in words.values():
+        heights = sorted(h for *_, h in line)
+        lines.append(
+            Line(
+                _join([word for word, *_ in line]),
+                min(left for _, left, *_ in line),
+                max(left + w for _, left, _, w, _ in line),
+                float(heights[len(heights) // 2]),
+                float(min(top for _, _, top, *_ in line)),
+            )
+        )
+    return full_width(paragraphs(lines, width)), conf
 
 
 def _join(words: list[str]) -> str:
@@ -157,3 +195,15 @@ def _join(words: list[str]) -> str:
             " " if out[-1].isascii() and out[-1].isalnum() and word[0].isascii() and word[0].isalnum() else ""
         ) + word
     return out
+
+
+_CJK = "\u3400-\u9fff\uf900-\ufaff"
+_HALF = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
+_HALF_NEXT_TO_CJK = re.compile(rf"(?<=[{_CJK}])[(),:;?!]|[(),:;?!](?=[{_CJK}])")
+
+
+def full_width(text: str) -> str:
+    """Half-width punctuation touching a Chinese character made full-width: Tesseract's Chinese models write
+    "(省市场监管局负责)" and "单位:" for the document's "（…）" and "：", which the unit and label patterns (and a
+    person reading the quote) expect as printed. Between Latin letters or digits ("ISO 9001:2015") they stay."""
+    return _HALF_NEXT_TO_CJK.sub(lambda m: _HALF[m.group()], text)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
-from ipqa.corpus.ocr import OcrText
+from ipqa.corpus.ocr import OcrText, assemble
 from ipqa.jsonio import dumps
 
 
@@ -37,9 +37,13 @@ def load(sha256: str, engine: str) -> OcrText | str | None:
     if "failed" in stored and isinstance(stored["failed"], str):
         return stored["failed"]
     try:
-        return OcrText(**{**stored, "failed": tuple(stored.get("failed", ()))})
+        result = OcrText(**{**stored, "failed": tuple(stored.get("failed", ())), "tsv": tuple(stored.get("tsv", ()))})
     except TypeError:
         return None
+    if result.tsv:  # assembled by the current code (the stored text is what it was when read)
+        text, confidence = assemble(result.tsv)
+        result = replace(result, text=text, confidence=confidence)
+    return result
 
 
 def save(sha256: str, result: OcrText | str) -> None:

@@ -16,23 +16,18 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from itertools import pairwise
 
 from lxml import etree
 
 from ipqa.corpus.decode import UnreadableFile
 from ipqa.corpus.formats import Extracted
+from ipqa.corpus.layout import Line, paragraphs
 from ipqa.corpus.xmlparts import Package, local
 
 WHAT = "OFD file"
 DEFAULT_SIZE = 3.5  # mm: a TextObject without Size (the spec's default font size is not fixed; 五号 is ~3.7 mm)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE]-?\d+)?")
-# A line that starts a numbered item or heading never continues the line above it. (A small copy of the labels
-# ipqa.clauses.numbering knows: the corpus stage does not import the clause stage.)
-_LABEL_START = re.compile(
-    r"\s*(第[一二三四五六七八九十百千\d]+[编章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,3}[.．、]|[①-⑳])"
-)
 
 
 @dataclass(frozen=True)
@@ -115,7 +110,7 @@ def _pages(package: Package, doc_root: str) -> tuple[float, list[str]]:
 def _page_text(package: Package, location: str, width: float) -> str:
     page = package.xml(location)
     glyphs = [g for obj in page.iter() if local(obj.tag) == "TextObject" for g in _text_object(obj)]
-    return _paragraphs(_lines(glyphs), width)
+    return paragraphs(_lines(glyphs), width)
 
 
 def _numbers(value: str | None) -> list[float]:
@@ -164,41 +159,7 @@ def _deltas(value: str | None) -> list[float]:
     return out
 
 
-@dataclass(frozen=True)
-class _Line:
-    text: str
-    left: float
-    right: float
-    size: float
-    y: float  # baseline
-
-
-def _paragraphs(lines: list[_Line], width: float) -> str:
-    """The page's lines, with a line that runs to the right edge of the text block joined to the next one: the
-    layout wrapped a paragraph there ("…加快推进知识\n产权强市建设" would break words, units and figures apart). The
-    next line must start at the block's left edge (an indented line begins a paragraph), follow at the page's
-    usual line distance (a wider gap is a blank line between paragraphs) and not start with a label. The block's
-    right edge mirrors its left margin on the page (official documents' margins are near-symmetric, GB/T 9704),
-    so a page of short lines is not mistaken for a wrapped paragraph; without a page width, the longest line's."""
-    if not lines:
-        return ""
-    left = min(line.left for line in lines)
-    right = width - left if width > 2 * left else max(line.right for line in lines)
-    gaps = sorted(b.y - a.y for a, b in pairwise(lines))
-    pitch = gaps[len(gaps) // 2] if gaps else 0.0  # the median distance between baselines
-    out = [lines[0].text]
-    for before, line in pairwise(lines):
-        wrapped = (
-            before.right >= right - 2 * before.size
-            and line.left <= left + 0.5 * line.size
-            and line.y - before.y <= 1.25 * pitch
-            and not _LABEL_START.match(line.text)
-        )
-        out.append(line.text if wrapped else "\n" + line.text)
-    return "".join(out)
-
-
-def _lines(glyphs: list[_Glyphs]) -> list[_Line]:
+def _lines(glyphs: list[_Glyphs]) -> list[Line]:
     """Glyph runs grouped into lines (baselines within half a character of the line's first), each line left to
     right; a gap wider than two characters becomes a space (a signature block's name … date)."""
     lines: list[list[_Glyphs]] = []
@@ -216,5 +177,5 @@ def _lines(glyphs: list[_Glyphs]) -> list[_Line]:
                 parts.append(" ")
             parts.append(g.text)
             end = g.x + g.width
-        out.append(_Line("".join(parts), ordered[0].x, end or 0.0, max(g.size for g in line), line[0].y))
+        out.append(Line("".join(parts), ordered[0].x, end or 0.0, max(g.size for g in line), line[0].y))
     return out
