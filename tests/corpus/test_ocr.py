@@ -73,6 +73,29 @@ def test_tesseract_words_become_lines_without_the_spaces_it_puts_between_chinese
     assert conf == [(96.5, 4), (90.0, 2), (80.0, 3), (70.0, 4), (95.0, 2)]
 
 
+def _word(line: int, left: int, top: int, text: str, word: int = 1) -> str:
+    """One TSV word of 40 px characters, at most the 800 px the text block is wide."""
+    return f"5\t1\t1\t1\t{line}\t{word}\t{left}\t{top}\t{min(40 * len(text), 800)}\t40\t95\t{text}"
+
+
+def test_a_paragraph_the_page_wrapped_is_joined_and_punctuation_is_full_width():
+    # a 1,000 px wide page with 100 px margins: lines reaching x = 900 were wrapped by the layout
+    rows = [
+        "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext",
+        "1\t1\t0\t0\t0\t0\t0\t0\t1000\t1400\t-1\t",
+        _word(1, 100, 100, "一、工作任务"),
+        _word(2, 100, 160, "（一）开展专利导航服务，建设专利导航服务基地，推动专利导航成果运用(省市场监"),
+        _word(3, 100, 220, "管局负责)"),
+        _word(4, 100, 280, "（二）加强保护。单位:市司法局，标准ISO 9001:2015"),
+    ]
+    text, _ = ocr.from_tsv("\n".join(rows))
+    assert text.split("\n") == [
+        "一、工作任务",
+        "（一）开展专利导航服务，建设专利导航服务基地，推动专利导航成果运用（省市场监管局负责）",
+        "（二）加强保护。单位：市司法局，标准ISO 9001:2015",
+    ]
+
+
 def test_without_tesseract_the_reason_names_the_package(monkeypatch, tmp_path):
     monkeypatch.setattr(external, "program", lambda *names: None)
     path = tmp_path / "scan.pdf"
