@@ -74,13 +74,22 @@ def clause_share(reference, candidate) -> float:
 
 
 def same_leads(reference, candidate) -> tuple[int, int]:
-    """(items with the same lead units, items with a lead unit) over the reference's clauses."""
+    """(items with the same lead units, items with a lead unit) over the reference's clauses; units compared in
+    simplified script (Tesseract's chi_sim model writes a traditional scan in simplified characters)."""
     by_start = {squeeze(c.text)[:PREFIX]: c for c in candidate}
     items = [c for c in reference if c.departments.lead]
     same = sum(
-        1 for c in items if (m := by_start.get(squeeze(c.text)[:PREFIX])) and m.departments.lead == c.departments.lead
+        1
+        for c in items
+        if (m := by_start.get(squeeze(c.text)[:PREFIX])) and _units(m.departments.lead) == _units(c.departments.lead)
     )
     return same, len(items)
+
+
+def _units(units: tuple[str, ...]) -> tuple[str, ...]:
+    from ipqa.text import to_simplified
+
+    return tuple(to_simplified(u) for u in units)
 
 
 def cer(reference: str, hypothesis: str) -> float:

@@ -185,7 +185,7 @@ def from_tsv(tsv: str) -> tuple[str, list[tuple[float, int]]]:
                 float(min(top for _, _, top, *_ in line)),
             )
         )
-    return full_width(paragraphs(lines, width)), conf
+    return _first_item(full_width(paragraphs(lines, width))), conf
 
 
 def _join(words: list[str]) -> str:
@@ -200,6 +200,15 @@ def _join(words: list[str]) -> str:
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 _HALF = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
 _HALF_NEXT_TO_CJK = re.compile(rf"(?<=[{_CJK}])[(),:;?!]|[(),:;?!](?=[{_CJK}])")
+
+
+# "1." at the start of an item, read as 工/I/l/| (a serif 1): the first item of every list loses its label, and the
+# clause with it. No Chinese line starts with 工 and a full stop before more text, so the label is put back.
+_ONE = re.compile(rf"^[工Il|]([.．、])(?=[{_CJK}“《（(])", re.MULTILINE)
+
+
+def _first_item(text: str) -> str:
+    return _ONE.sub(r"1\1", text)
 
 
 def full_width(text: str) -> str:

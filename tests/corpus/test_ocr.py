@@ -209,3 +209,9 @@ def test_a_pending_reason_is_not_taken_for_a_failure():
         raise scanned.OcrPending(3)
     assert scanned.is_pending(str(scanned.OcrPending(3)))
     assert not scanned.is_pending("scanned PDF with 3 page(s): OCR found no text")
+
+
+def test_a_first_item_label_read_as_a_letter_is_put_back():
+    assert ocr._first_item("（二）基本原则\n工.坚持市场导向。\n工作任务\nI.加强保护") == (
+        "（二）基本原则\n1.坚持市场导向。\n工作任务\n1.加强保护"
+    )
