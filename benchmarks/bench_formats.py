@@ -161,9 +161,12 @@ def main() -> None:
 
 def run_ocr(folder: Path, seeds: list[Path]) -> dict:
     """OCR every scan not read yet (timed), as a build's OCR pass does."""
+    from ipqa.corpus.reading import read_one
+    from ipqa.corpus.scanned import is_pending
     from ipqa.index.ocr_pass import read_pending
 
     paths = [str(folder / f"{s.stem}.pdf") for s in seeds]
+    paths = [p for p in paths if is_pending(getattr(read_one(Path(p), folder), "reason", ""))]  # not read yet
     report = read_pending(paths)
     if report.pages:
         print(f"OCR: {report.pages} pages in {report.seconds:.1f} s = {report.pages_per_second:.3f} pages/s")
