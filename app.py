@@ -21,7 +21,16 @@ from functools import partial
 import streamlit as st
 
 from app_pages import ask, corpus, document
-from app_pages.common import Config, ensure_index, go, keep_filters, restore_from_url, start_embedding, sync_url
+from app_pages.common import (
+    Config,
+    ensure_index,
+    go,
+    keep_filters,
+    restore_from_url,
+    start_embedding,
+    start_ocr,
+    sync_url,
+)
 from ipqa.views import html, labels
 from ipqa.views.labels import Script
 
@@ -52,6 +61,7 @@ def main() -> None:
     config = Config.from_env()
     loaded = ensure_index(config)
     start_embedding(config)  # missing clause vectors are computed in the background; BM25 serves meanwhile
+    start_ocr(config)  # and so are the scanned PDFs' OCR texts
     restore_from_url(loaded.options)  # ?script=…&region=… from a shared link or the browser's Back
     keep_filters()  # keep filters set while a document is open
     script = show_sidebar()

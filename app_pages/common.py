@@ -80,7 +80,8 @@ def build(config: Config, corpus: list[Path], reason: str) -> None:
 
     try:
         # keyword search serves at once; the clause vectors follow in the background (start_embedding)
-        report = build_index(corpus, config.index_dir, settings, progress=progress, embed=False)
+        # scanned PDFs are read by OCR in the background too (start_ocr)
+        report = build_index(corpus, config.index_dir, settings, progress=progress, embed=False, ocr=False)
     except Exception as exc:  # the app's edge: a sentence for the person, the traceback for the log
         log.exception("index build failed")
         st.error(f"建立索引失败：{md_escape(str(exc))}")
@@ -180,6 +181,37 @@ def start_embedding(config: Config) -> dict | None:
     if not needs_vectors(config.index_dir):
         return None
     return _embedding(str(config.index_dir))
+
+
+@st.cache_resource(show_spinner=False)
+def _ocr(index_dir: str) -> dict:
+    """One background thread per index folder and process reading the scans the index lists as pending
+    (ipqa.index.ocr_pass); when it has rebuilt the index, the next page load shows the scanned documents."""
+    from ipqa.index.ocr_pass import complete_pending
+
+    state: dict = {"done": 0, "total": 0, "error": ""}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        state.update(done=done, total=total)
+
+    def run() -> None:
+        try:
+            complete_pending(Path(index_dir), progress=progress, wait=None)
+        except Exception as exc:  # a background failure goes to the log; the other documents keep serving
+            log.exception("reading the scanned PDFs by OCR failed")
+            state["error"] = str(exc)
+
+    threading.Thread(target=run, name="ipqa-ocr", daemon=True).start()
+    return state
+
+
+def start_ocr(config: Config) -> dict | None:
+    """Start (once) the background OCR of scans the index is waiting for; its progress, or None if none."""
+    from ipqa.index.ocr_pass import needs_ocr
+
+    if not needs_ocr(config.index_dir):
+        return None
+    return _ocr(str(config.index_dir))
 
 
 def go(**params: str) -> None:

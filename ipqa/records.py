@@ -41,6 +41,7 @@ FlagKind = Literal[
     "format_mismatch",  # the bytes are another format than the file name says
     "decoding",  # damaged bytes replaced by U+FFFD or removed while decoding
     "sidecar",  # a problem in a .meta.json / meta.csv correction file
+    "ocr",  # the text was machine-read from page images (a scan): engine and mean confidence in the detail
 ]
 Level = Literal["national", "provincial", "municipal", "county"]  # Metadata.level; "" when unknown
 QuestionKind = Literal[

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up ipqa in a virtual environment (.venv): the CPU build of torch first, then ipqa itself.
 #   bash scripts/setup.sh          # for running the app / CLI
-#   bash scripts/setup.sh --test   # also the test tools, Chromium for the browser test, LibreOffice for conversions
+#   bash scripts/setup.sh --test   # also the test tools, Chromium for the browser test, and LibreOffice, poppler and
+#                                  # Tesseract (Chinese) for the .doc/.wps and scanned-PDF tests
 # Installing torch first matters: sentence-transformers with no torch present pulls several GB of CUDA wheels.
 # IPQA_TORCH_INDEX may name a pip index that serves CPU-only torch wheels (PyTorch publishes one); without it,
 # pip takes torch==2.13.0 from wherever pip is configured to look.
@@ -34,7 +35,8 @@ if [ "${1:-}" = "--test" ]; then
   echo "ipqa setup: installing ipqa with test tools…" >&2
   "${pip[@]}" install -q -e ".[test]"
   bash scripts/install_browser.sh || echo "ipqa setup: Chromium could not be installed; the browser test will skip" >&2
-  command -v soffice >/dev/null 2>&1 || { [ "$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends libreoffice-writer-nogui; } || echo "ipqa setup: LibreOffice could not be installed; the office conversion tests will skip" >&2
+  bash scripts/install_formats.sh ||
+    echo "ipqa setup: LibreOffice/Tesseract could not be installed; the .doc/.wps and OCR tests will skip" >&2
 else
   echo "ipqa setup: installing ipqa…" >&2
   "${pip[@]}" install -q -e .

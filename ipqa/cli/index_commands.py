@@ -45,11 +45,16 @@ def _bar(label: str):
     help="Swap the keyword index in and stop; compute the clause vectors later with `ipqa embed`.",
 )
 @click.option(
+    "--no-ocr",
+    is_flag=True,
+    help="Leave scanned PDFs pending instead of reading them by OCR after the keyword index is swapped in.",
+)
+@click.option(
     "--outside-links",
     is_flag=True,
     help="Also read files and folders that links in the corpus point to outside the corpus folders.",
 )
-def build(dirs, index_dir, model, no_embed, outside_links):
+def build(dirs, index_dir, model, no_embed, no_ocr, outside_links):
     """Index the documents under DIRS (default: corpus/) into the index folder, reusing unchanged clauses.
     Keyword search serves as soon as the index is swapped in; missing clause vectors are computed after that,
     in checkpointed chunks (an interrupted run is resumed by `ipqa embed`)."""
@@ -68,7 +73,7 @@ def build(dirs, index_dir, model, no_embed, outside_links):
     settings = Settings(outside_links=outside_links, **({} if model is None else {"model": model}))
     progress = _bar("build")
     try:
-        report = build_index(roots, Path(index_dir), settings, progress=progress, embed=not no_embed)
+        report = build_index(roots, Path(index_dir), settings, progress=progress, embed=not no_embed, ocr=not no_ocr)
     except (BuildLocked, IndexWriteError) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -77,6 +82,12 @@ def build(dirs, index_dir, model, no_embed, outside_links):
         f"Indexed {report.documents} documents, {report.clauses} clauses into {index_dir} "
         f"in {report.seconds:.1f} s (embeddings: {report.reused_embeddings} reused, {report.encoded} encoded)."
     )
+    if report.ocr:
+        done = report.ocr
+        click.echo(
+            f"OCR: {done.scans} scanned PDF(s), {done.pages} pages in {done.seconds:.1f} s "
+            f"({done.pages_per_second:.3f} pages/s)"
+        )
     if report.dense_status:
         click.echo(f"semantic search off: {report.dense_status}")
     for skipped in report.skipped:

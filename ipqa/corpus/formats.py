@@ -1,7 +1,9 @@
 """Per-format text extraction: ``.txt``/``.md`` verbatim (decoded), ``.html``/``.htm`` via BeautifulSoup with
 block structure kept as line breaks, ``.docx`` paragraphs and tables in body order
 (content controls and nested tables included, :mod:`ipqa.corpus.word`), ``.pdf`` page text with wrapped
-lines joined and look-alike glyphs folded (:mod:`ipqa.corpus.pdftext`).
+lines joined and look-alike glyphs folded (:mod:`ipqa.corpus.pdftext`). The formats read by their own modules are
+dispatched from here: ``.doc``/``.wps`` (ipqa.corpus.office, LibreOffice), ``.odt`` (ipqa.corpus.odt), ``.ofd``
+(ipqa.corpus.ofd) and PDFs without a text layer (ipqa.corpus.scanned, OCR).
 
 The format is sniffed from the bytes as well as the name: a ``.txt`` that is really a PDF, or a ``.docx`` that
 is really plain text, is read as what it is and reported with a ``format_mismatch`` note. A .docx is checked
@@ -15,13 +17,25 @@ import io
 import logging
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ipqa.corpus.decode import UnreadableFile, decode
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = {".txt": "text", ".md": "text", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}
+SUFFIXES = {
+    ".txt": "text",
+    ".md": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".docx": "docx",
+    ".pdf": "pdf",
+    ".doc": "doc",
+    ".wps": "doc",  # WPS Office's word-processor files are .doc-compatible (OLE2 compound files)
+    ".odt": "odt",
+    ".ofd": "ofd",
+}
+_PLAIN = ("text", "html")  # formats whose bytes carry no signature: anything else unsigned is read as text
 # Elements that are never document text; nav is site chrome (menus, breadcrumbs).
 _DROP_TAGS = ("script", "style", "nav", "noscript", "template", "iframe", "svg", "head", "button", "select")
 _BLOCK_TAGS = (
@@ -76,6 +90,15 @@ ZIP_RATIO_FROM = 4 << 20  # small members compress in odd ratios (a run of space
 ZIP_MAX_MEMBERS = 10_000  # a real .docx has a few dozen
 
 _HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<\?xml[^>]*>\s*<html)", re.IGNORECASE)
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: .doc, .wps (and .xls, which LibreOffice reads too)
+
+
+class NoTextLayer(UnreadableFile):
+    """A PDF whose pages carry no text (a scan): ipqa.corpus.scanned reads it by OCR."""
+
+    def __init__(self, reason: str, pages: int) -> None:
+        super().__init__(reason)
+        self.pages = pages
 
 
 @dataclass(frozen=True)
@@ -85,6 +108,10 @@ class Extracted:
     kind: str  # the format actually read: text / html / docx / pdf
     title_hint: str = ""  # a title the container declares (<title>, docx core properties, PDF /Title)
     note: str = ""  # e.g. a mismatch between the file name and its content
+    # Metadata fields the container declares (OFD's DocInfo): (Metadata field, value), used where the text says
+    # nothing; and findings about how the text was obtained (OCR), as ipqa.records.Flag.
+    declared: tuple[tuple[str, str], ...] = ()
+    flags: tuple = ()
 
 
 def sniff(data: bytes) -> str | None:
@@ -92,7 +119,11 @@ def sniff(data: bytes) -> str | None:
     if data.startswith(b"%PDF-"):
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
-        return "docx"
+        from ipqa.corpus.packages import zip_kind
+
+        return zip_kind(data)
+    if data.startswith((_OLE2, b"{\\rtf")):  # RTF saved as .doc is common; LibreOffice reads it
+        return "doc"
     if _HTML_START.match(data[:1024].lstrip(b"\xef\xbb\xbf")):
         return "html"
     return None
@@ -103,14 +134,34 @@ def extract(data: bytes, suffix: str) -> Extracted:
     named = SUFFIXES.get(suffix)
     if named is None:
         raise UnreadableFile(f"unsupported format {suffix or '(no extension)'}")
-    kind = sniff(data) or ("text" if named in ("docx", "pdf") else named)
-    readers = {"text": _read_text, "html": _read_html, "docx": _read_docx, "pdf": _read_pdf}
-    result = readers[kind](data)
+    kind = sniff(data) or ("text" if named not in _PLAIN else named)
+    result = _reader(kind)(data)
     if kind != named:
         note = f"file named {suffix} holds {kind} content; read as {kind}"
         log.info(note)
-        result = Extracted(result.text, result.encoding, kind, result.title_hint, note)
+        result = replace(result, kind=kind, note=note)
     return result
+
+
+def _reader(kind: str):
+    """The function that reads a format's bytes; the formats with modules of their own are imported on use."""
+    if kind == "doc":
+        from ipqa.corpus.office import read_doc
+
+        return read_doc
+    if kind == "odt":
+        from ipqa.corpus.odt import read_odt
+
+        return read_odt
+    if kind == "ofd":
+        from ipqa.corpus.ofd import read_ofd
+
+        return read_ofd
+    if kind == "pdf":
+        from ipqa.corpus.scanned import read_pdf  # the text layer, else OCR
+
+        return read_pdf
+    return {"text": _read_text, "html": _read_html, "docx": _read_docx}[kind]
 
 
 def _read_text(data: bytes) -> Extracted:
@@ -244,6 +295,6 @@ def _read_pdf(data: bytes) -> Extracted:
         raise UnreadableFile(f"corrupt PDF ({_reason(exc)})") from exc
     text = pdf_text(pages)
     if not text.strip():
-        raise UnreadableFile(f"PDF with {len(pages)} page(s) but no extractable text (scanned? needs OCR)")
+        raise NoTextLayer(f"PDF with {len(pages)} page(s) but no extractable text (scanned? needs OCR)", len(pages))
     title = str(info.title).strip() if info and info.title else ""
     return Extracted(text, "pdf", "pdf", title_hint=title)

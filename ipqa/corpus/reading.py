@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ipqa.corpus import (
     boilerplate,
+    declared,
     listing,  # listing.MAX_FILE_BYTES: the one limit the listing and the reader apply
     sidecars,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "find_files",
     "input_files",
     "plan_corpus",
+    "read_bytes",
     "read_corpus",
     "read_document",
     "read_one",
@@ -109,6 +111,11 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a corpus file, with every check the reader applies (regular file, size limit, no blocking)."""
+    return _read_bytes(path)
+
+
 def file_sha256(path: Path) -> str | None:
     """sha256 of a regular file's bytes, or None when it cannot be read now (gone, unreadable, not a regular
     file): the read that follows reports why. Never blocks on a FIFO or device."""
@@ -139,12 +146,14 @@ def read_document(path: Path, root: Path) -> Document:
     header = parse_header(text)
     cleaned = boilerplate.analyse(text, skip=header.span)
     found = infer.extract_metadata(text, header, cleaned, path=path, title_hint=extracted.title_hint)
-    flags = list(cleaned.flags) + list(found.flags)
+    meta, flags = declared.fill(
+        found.meta, list(cleaned.flags) + list(found.flags) + list(extracted.flags), extracted.declared
+    )
     if extracted.note:
         flags.append(Flag("format_mismatch", extracted.note))
     if "replaced" in extracted.encoding or "removed" in extracted.encoding:
         flags.append(Flag("decoding", f"decoded as {extracted.encoding}; damaged bytes show as U+FFFD or were removed"))
-    meta, problems = sidecars.apply(found.meta, path, root)
+    meta, problems = sidecars.apply(meta, path, root)
     flags.extend(Flag("sidecar", problem) for problem in problems)
     excluded = tuple(sorted(set(cleaned.excluded) | set(found.excluded)))
     return Document(

@@ -47,6 +47,7 @@ class BuildReport:
     reused_tokens: int = 0
     reused_documents: int = 0  # taken from the old index without reading their files
     retrievers: dict = field(default_factory=dict)  # name → ipqa.retrieval.base.RetrieverStatus
+    ocr: object = None  # ipqa.index.ocr_pass.OcrReport when scans were read by OCR during this build
 
 
 class _Rows:
@@ -117,6 +118,7 @@ def build_index(
     progress: Progress | None = None,
     wait: float | None = 0.0,
     embed: bool = True,
+    ocr: bool = True,
 ) -> BuildReport:
     """Index every readable file under ``roots`` into ``index_dir``; the old index stays until the new one is
     complete. Unchanged documents and clauses reuse their rows, tokens and embeddings from the existing index.
@@ -124,7 +126,8 @@ def build_index(
 
     The new index serves BM25 as soon as it is swapped in. Clause vectors still missing are computed after
     that, in checkpointed chunks (ipqa.index.embed), unless ``embed`` is False (the app does it in the
-    background; ``ipqa embed`` resumes an interrupted run)."""
+    background; ``ipqa embed`` resumes an interrupted run). Scanned PDFs are read by OCR the same way, after the
+    swap, and indexed by an incremental rebuild, unless ``ocr`` is False (ipqa.index.ocr_pass)."""
     from ipqa.index.faults import IndexWriteError, write_error
     from ipqa.index.lock import build_lock
 
@@ -134,6 +137,8 @@ def build_index(
                 store.recover(Path(index_dir))
             store.remove_leftovers(Path(index_dir))  # safe: holding the lock, no other build is writing
             report = _build(roots, index_dir, settings, progress)
+        if ocr:
+            report = _read_scans(report, roots, index_dir, settings, progress, wait)
     except IndexWriteError:
         raise
     except OSError as exc:  # disk full, read-only folder …: corpus files that cannot be read never get here
@@ -151,6 +156,22 @@ def build_index(
         report.retrievers["dense"] = done.status
         report.dense_status = off_reasons(report.retrievers)
     return report
+
+
+def _read_scans(report: BuildReport, roots, index_dir, settings: Settings, progress, wait) -> BuildReport:
+    """OCR the scans the build left pending (keyword search serves the rest meanwhile), then rebuild to add them."""
+    from ipqa.index import ocr_pass
+    from ipqa.index.lock import build_lock
+
+    scans = ocr_pass.pending_scans(report.skipped)
+    if not scans:
+        return report
+    done = ocr_pass.read_pending(scans, progress)
+    with build_lock(Path(index_dir), wait=wait):
+        again = _build(roots, index_dir, settings, progress)
+    again.seconds += report.seconds
+    again.ocr = done
+    return again
 
 
 def _pending(status: RetrieverStatus) -> bool:

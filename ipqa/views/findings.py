@@ -21,6 +21,9 @@ BOILERPLATE_LABELS = {
     "byline": "来源署名",
 }
 _QUOTED = r"“(?P<text>.*)”"
+_OCR_DETAIL = (
+    r"text machine-read by (?P<engine>\S+) .* from (?P<n>\d+) page image\(s\), mean confidence (?P<c>\d+)%(?P<rest>.*)$"
+)
 _SPAM_CLASSES = r"\((?P<classes>[a-z/]+)\)"
 _BRACKETS = {
     "the brackets 〔〕 around the year": "年份两侧的“〔〕”",
@@ -64,6 +67,13 @@ _DETAILS: tuple[tuple[re.Pattern, Callable[[re.Match], str]], ...] = tuple(
         (r"title inferred from .*$", lambda m: "标题是根据开头引用的《》名称和相应的标题行推断的"),
         (r"no title line and none can be inferred.*$", lambda m: "没有标题行，也无法可靠推断"),
         (r"decoded as .*$", lambda m: ""),
+        (
+            _OCR_DETAIL,
+            lambda m: (
+                f"由 {m['engine']} 从 {m['n']} 页图像识别，平均置信度 {m['c']}%"
+                + ("，部分页面未能识别" if m["rest"] else "")
+            ),
+        ),
     )
 )
 
@@ -110,6 +120,24 @@ _SKIP_REASONS: tuple[tuple[re.Pattern, Callable[[re.Match], str]], ...] = tuple(
             lambda m: f"不支持的文件格式（{m['suffix'].replace('(no extension)', '无扩展名')}）",
         ),
         (r"encrypted PDF", lambda m: "PDF 已加密（需要密码）"),
+        (r"scanned PDF waiting for OCR", lambda m: "扫描件，正在排队进行文字识别（OCR），识别后自动加入索引"),
+        (r"scanned PDF with .*OCR found no text", lambda m: "扫描件，文字识别（OCR）未识别出文字"),
+        (
+            r"PDF with (?P<n>\d+) page.*no text layer.*OCR needs (?P<what>.*)$",
+            lambda m: f"PDF 共 {m['n']} 页，是扫描件，但本机未安装文字识别所需的程序（{_package(m['what'])}）",
+        ),
+        (
+            r"Word \.doc/\.wps file, but LibreOffice",
+            lambda m: (
+                "Word（.doc/.wps）文件需要 LibreOffice 转换，但本机未安装（Debian 软件包 libreoffice-writer-nogui）"
+            ),
+        ),
+        (r"LibreOffice took longer", lambda m: "LibreOffice 转换超时，未读取"),
+        (r"LibreOffice could not convert", lambda m: "LibreOffice 无法转换该文件（文件损坏或不是文档）"),
+        (r"OpenDocument file without text", lambda m: "OpenDocument（.odt）文件中没有文字"),
+        (r"OFD file with .*no text objects", lambda m: "OFD 文件中没有文字对象（可能是扫描件）"),
+        (r"corrupt OFD|OFD file without its part", lambda m: "OFD 文件损坏，无法读取"),
+        (r"corrupt OpenDocument|OpenDocument \.odt file without", lambda m: "OpenDocument（.odt）文件损坏，无法读取"),
         (
             r"PDF with (?P<n>\d+) page.*no extractable text",
             lambda m: f"PDF 共 {m['n']} 页但没有可提取的文字（可能是扫描件，需要文字识别）",
@@ -129,6 +157,12 @@ _SKIP_REASONS: tuple[tuple[re.Pattern, Callable[[re.Match], str]], ...] = tuple(
         (r".*(outside|link)", lambda m: "链接指向语料文件夹之外或已失效，未读取"),
     )
 )
+
+
+def _package(what: str) -> str:
+    """The Debian package named in a "needs …" reason ("Debian package tesseract-ocr" → tesseract-ocr)."""
+    m = re.search(r"Debian package (\S+?)\)", what)
+    return m[1] if m else "tesseract-ocr"
 
 
 def skip_reason(reason: str) -> str:

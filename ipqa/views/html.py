@@ -17,6 +17,7 @@ from ipqa.records import Clause, Document, Hit, Metadata, display_title
 from ipqa.text import iter_lines
 from ipqa.views.findings import flag_messages
 from ipqa.views.labels import (
+    FLAG_LABELS,
     LEVEL_LABELS,
     Script,
     convert_script,
@@ -218,6 +219,8 @@ def hit_card(rank: int, hit: Hit, doc: Document | None, terms: Iterable[str], sc
     warnings = flag_messages(clause.flags, "warning")
     if doc and any(f.kind == "spam" for f in doc.flags) and not clause.spam_spans():
         warnings.append("本文件其他位置含注入的无关内容，请核对原文")
+    if doc and any(f.kind == "ocr" for f in doc.flags):  # a scan: the quote is what the OCR engine read
+        warnings.append(FLAG_LABELS["ocr"])
     terms = tuple(terms) + tuple(hit.matched_terms)
     return HitCard(
         rank=rank,

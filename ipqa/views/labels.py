@@ -36,6 +36,7 @@ FLAG_LABELS: dict[FlagKind, str] = {
     "metadata_conflict": "元数据字段前后不一致",
     "sidecar": "元数据修正文件有问题",
     "traditional_script": "繁体字文本（简体提问同样能检索到）",
+    "ocr": "扫描件，文字由机器识别（OCR），可能有识别错误，引用前请核对原件",
 }
 # Findings that only inform (the text is fine to rely on); every other kind is shown as a warning.
 INFO_FLAGS: frozenset[FlagKind] = frozenset({"boilerplate", "traditional_script"})
@@ -53,7 +54,13 @@ STATE_LABELS: dict[IndexState, str] = {
     "stale": "索引已过期（语料有变化）",
     "fresh": "索引是最新的",
 }
-BUILD_STAGES = {"split": "读取和切分条款", "tokenize": "分词", "encode": "计算语义向量", "write": "写入索引"}
+BUILD_STAGES = {
+    "split": "读取和切分条款",
+    "tokenize": "分词",
+    "encode": "计算语义向量",
+    "write": "写入索引",
+    "ocr": "扫描件文字识别（页）",
+}
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _MD_INLINE = re.compile(r"([\\`*_\[\]#|~$])")
 # List items ("1." "1)" "-" "+") and setext underlines ("=") act only at the start of a line (CommonMark's line

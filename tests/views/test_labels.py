@@ -317,3 +317,14 @@ def test_one_script_names_each_unit_once():
     assert one_script(text, "original") == "《甘肅省計劃》：省市場監管局（简体：省市场监管局）负责，省林草局配合[1]。"
     assert one_script(text, "traditional").count("監管局") == 1 and "原文" not in one_script(text, "traditional")
     assert one_script("见（原文：第三条）", "original") == "见（原文：第三条）"  # not a unit note: as written
+
+
+def test_a_card_from_a_scan_says_the_text_is_machine_read():
+    from dataclasses import replace
+
+    doc = make_doc("第一条 开展专利导航服务。")
+    clause = clause_of(doc, "第一条 开展专利导航服务。")
+    hit = Hit(clause, 0.03, {"bm25": RetrieverScore(1, 3.0)})
+    assert not any("机器识别" in w for w in hit_card(1, hit, doc, []).warnings)
+    scanned = replace(doc, flags=(Flag("ocr", "text machine-read by tesseract … mean confidence 93%"),))
+    assert any("机器识别" in w for w in hit_card(1, hit, scanned, []).warnings)
