@@ -4,7 +4,7 @@ in ``app_pages/``, the library answers, ``ipqa.views.labels``/``ipqa.views.html`
 
 ``streamlit run app.py``. Environment: IPQA_INDEX (default ``index/``), IPQA_CORPUS (default ``corpus/``; folders
 joined by the path separator), IPQA_MODEL (embedding model; "" for keywords only); relative paths are taken from
-this file's folder. A missing or stale index is built from the corpus on first use.
+this file's folder. A missing or stale index is built from the corpus on first use, in the background.
 
 Navigation: the address's query parameters pick the page, so every view is a shareable link at the app's root:
 ``?q=…`` the ask page, ``?doc=…&clause=…`` the document page, ``?page=corpus`` the corpus page; the script and the
@@ -21,7 +21,8 @@ from functools import partial
 import streamlit as st
 
 from app_pages import ask, corpus, document
-from app_pages.common import Config, ensure_index, go, keep_filters, restore_from_url, start_embedding, sync_url
+from app_pages.common import Config, go, keep_filters, restore_from_url, start_embedding, sync_url
+from app_pages.indexing import ensure_index, show_build, show_build_result
 from ipqa.views import html, labels
 from ipqa.views.labels import Script
 
@@ -50,7 +51,9 @@ def main() -> None:
     st.set_page_config(page_title="ipqa 知识产权政策问答", page_icon="📜", layout="wide")
     st.html(html.STYLE)
     config = Config.from_env()
-    loaded = ensure_index(config)
+    loaded = ensure_index(config)  # a build runs in the background; every page serves the loaded index meanwhile
+    show_build(config)
+    show_build_result()
     start_embedding(config)  # missing clause vectors are computed in the background; BM25 serves meanwhile
     restore_from_url(loaded.options)  # ?script=…&region=… from a shared link or the browser's Back
     keep_filters()  # keep filters set while a document is open

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages.common import Config, rebuild, show_banner
+from app_pages.common import Config, show_banner
+from app_pages.indexing import rebuild
 from ipqa.views import findings, html, labels, tables
 from ipqa.views.labels import Script, md_escape
 
