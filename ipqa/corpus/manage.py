@@ -43,7 +43,7 @@ class Added:
         return {
             "added": f"已保存为 {name}",
             "renamed": f"同名文件已存在，另存为 {name}",
-            "replaced": f"已替换 {name}（原文件移到 {self.moved_to}）",
+            "replaced": f"已替换 {name}（原文件已移到回收文件夹）",
             "same": f"{name} 已在语料中（内容相同），未重复保存",
         }[self.status]
 
@@ -65,7 +65,17 @@ def safe_name(name: str) -> str:
 
 
 def supported() -> str:
+    """The supported suffixes, for a message about one file's name."""
     return "、".join(sorted(SUFFIXES))
+
+
+KIND_NAMES = {"text": "文本", "html": "网页", "docx": "Word", "pdf": "PDF"}  # the formats table's kinds, in words
+
+
+def supported_in_words() -> str:
+    """The supported formats as a person names them (文本、网页、Word、PDF)."""
+    kinds = dict.fromkeys(SUFFIXES.values())
+    return "、".join(KIND_NAMES.get(kind, kind) for kind in kinds)
 
 
 def _numbered(folder: Path, name: str, n: int) -> Path:

@@ -98,3 +98,10 @@ def test_move_out_refuses_what_is_not_a_corpus_file(tmp_path):
         with pytest.raises(RejectedFile):
             move_out(corpus, path)
     assert outside.read_bytes() == TEXT
+
+
+def test_every_format_of_the_formats_table_has_a_name_in_words():
+    from ipqa.corpus.formats import SUFFIXES
+
+    assert set(SUFFIXES.values()) <= set(manage.KIND_NAMES)
+    assert manage.supported_in_words() == "文本、网页、Word、PDF"
