@@ -23,7 +23,7 @@ import streamlit as st
 from app_pages import ask, corpus, document
 from app_pages.common import Config, go, keep_filters, restore_from_url, start_embedding, sync_url
 from app_pages.indexing import ensure_index, show_build, show_build_result
-from ipqa.views import html, labels
+from ipqa.views import html, labels, scripts
 from ipqa.views.labels import Script
 
 PAGES = {  # view → (render function, title); the page title stays out of sight (hidden menu, page_title set)
@@ -50,6 +50,7 @@ def show_sidebar() -> Script:
 def main() -> None:
     st.set_page_config(page_title="ipqa 知识产权政策问答", page_icon="📜", layout="wide")
     st.html(html.STYLE)
+    st.html(scripts.LANG_SCRIPT, unsafe_allow_javascript=True)  # <html lang="zh-CN">: Streamlit hardcodes "en"
     config = Config.from_env()
     loaded = ensure_index(config)  # a build runs in the background; every page serves the loaded index meanwhile
     show_build(config)

@@ -8,7 +8,7 @@ from functools import partial
 import streamlit as st
 
 from app_pages.common import Config, go, url_state
-from ipqa.views import findings, html, labels
+from ipqa.views import findings, html, labels, scripts
 from ipqa.views.export import citation_text
 from ipqa.views.labels import Script, md_escape
 
@@ -58,3 +58,5 @@ def show_document(loaded: html.Loaded, doc_id: str, clause_id: str, script: Scri
                 span = html.context_span(clauses, position)
         terms = tokenize(question) if question and not labels.question_problem(question) else ()
         st.html(html.document_html(doc, span, cited, terms, script))
+        if cited is not None:
+            st.html(scripts.scroll_to_cited(f"{cited.clause_id} {span}"), unsafe_allow_javascript=True)
