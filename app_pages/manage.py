@@ -17,6 +17,7 @@ from ipqa.views.labels import Script, md_escape
 
 log = logging.getLogger("ipqa.app")
 UPLOADS = "_uploads"  # this session's added files: [{"name", "path", "message"}]
+ROUND = "_upload_round"  # a new uploader after each addition, so the files just added leave the box
 PENDING = "_remove_pending"  # the doc ids waiting for the removal's confirmation
 
 
@@ -35,8 +36,12 @@ def show_upload(loaded: html.Loaded, config: Config) -> None:
             f"可上传{supported_in_words()}文件，单个文件不超过 {MAX_FILE_BYTES >> 20} 兆字节；加入后自动建立索引。"
         )
     )
+    st.html(html.uploader_style(MAX_FILE_BYTES >> 20))
     files = st.file_uploader(
-        "选择文件（可多选）", type=[s[1:] for s in SUFFIXES], accept_multiple_files=True, key="upload_files"
+        "选择文件（可多选）",
+        type=[s[1:] for s in SUFFIXES],
+        accept_multiple_files=True,
+        key=f"upload_files_{st.session_state.get(ROUND, 0)}",
     )
     replace = st.checkbox("同名文件已存在时替换（原文件移到回收文件夹，可以找回）", key="upload_replace")
     if st.button("加入语料并建立索引", key="add_files", disabled=not files):
@@ -53,6 +58,7 @@ def _add(config: Config, corpus: list[Path], files, replace: bool) -> None:
     from ipqa.corpus.manage import RejectedFile, add_file
 
     uploads = st.session_state.setdefault(UPLOADS, [])
+    st.session_state[ROUND] = st.session_state.get(ROUND, 0) + 1
     saved = 0
     for upload in files:
         try:
@@ -68,6 +74,7 @@ def _add(config: Config, corpus: list[Path], files, replace: bool) -> None:
         saved += added.status != "same"
     if saved:
         start_build(config, corpus, f"新增 {saved} 个文件")
+        st.rerun()  # the page again, now with the build's progress at the top
 
 
 def show_remove(loaded: html.Loaded, config: Config, script: Script) -> None:
@@ -121,4 +128,4 @@ def _remove(config: Config, index, doc_ids: list[str]) -> None:
             st.error(md_escape(f"无法移除 {doc_id}：{exc if isinstance(exc, RejectedFile) else '文件无法移动'}"))
     if moved:  # the person asked for this removal: the rebuild that drops them needs no second question
         start_build(config, corpus, f"移除 {moved} 个文件")
-        st.success(f"已移除 {moved} 个文件，正在更新索引。")
+        st.rerun()  # the page again, now with the build's progress at the top
