@@ -12,7 +12,7 @@ from app_pages.common import Config, go, show_banner, show_filters
 from ipqa.records import Filters
 from ipqa.views import findings, html, labels
 from ipqa.views.export import citation_text, to_csv, to_markdown
-from ipqa.views.labels import Script, md_escape
+from ipqa.views.labels import Script, md_text
 
 log = logging.getLogger("ipqa.app")
 EXAMPLES = [
@@ -82,14 +82,14 @@ def show_answer(index, answer, script: Script) -> None:
 
     for note in answer.notes:
         if not (index.dense_status and index.dense_status in note) and (text := findings.note_text(note)):
-            st.caption(md_escape(text))  # (semantic search off: the banner already says it)
+            st.caption(md_text(text))  # (semantic search off: the banner already says it)
     if answer.answered:
         st.subheader("答案")
         st.html(f'<div class="ipqa-answer">{labels.answer_html(answer, script)}</div>')
     else:
-        st.info(md_escape(labels.one_script(answer.text, script)))
+        st.info(md_text(labels.one_script(answer.text, script)))
     if answer.confidence and answer.confidence != answer.text:
-        st.caption(md_escape(answer.confidence))  # how sure, and why (or why it was refused)
+        st.caption(md_text(answer.confidence))  # how sure, and why (or why it was refused)
     convert = partial(labels.convert_script, script=script)
     for i, c in enumerate(answer.citations, 1):
         details = " · ".join(p for p in (c.doc_number, c.date) if p)
@@ -134,7 +134,7 @@ def show_card(rank: int, hit, citation, doc, terms, script: Script, answer) -> N
     with st.container(border=True):
         st.html(html.card_html(card))
         for warning in card.warnings:
-            st.warning(md_escape(labels.convert_script(warning, script)), icon="⚠️")
+            st.warning(md_text(labels.convert_script(warning, script)), icon="⚠️")
         left, right = st.columns([1, 3])
         args = open_args(card.doc_id, card.clause_id, answer)
         left.button("打开原文", key=f"open_hit_{rank}", on_click=go, kwargs=args)

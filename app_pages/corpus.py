@@ -10,7 +10,7 @@ from app_pages.common import Config, show_banner
 from app_pages.indexing import build_job, rebuild
 from app_pages.manage import show_remove, show_upload
 from ipqa.views import findings, html, labels, tables
-from ipqa.views.labels import Script, md_escape
+from ipqa.views.labels import Script, md_text
 
 
 def show_page(loaded: html.Loaded, script: Script, config: Config) -> None:
@@ -64,11 +64,11 @@ def show_admin(index, build_error: str = "", corpus=()) -> None:
         if corpus:
             from ipqa.corpus.manage import REMOVED
 
-            st.caption(md_escape(f"上传的文件保存到 {corpus[0]}；移除的文件在各语料文件夹的 {REMOVED} 文件夹中。"))
+            st.caption(md_text(f"上传的文件保存到 {corpus[0]}；移除的文件在各语料文件夹的 {REMOVED} 文件夹中。"))
         if build_error:
-            st.caption(md_escape(f"上次建立索引失败：{build_error}"))
+            st.caption(md_text(f"上次建立索引失败：{build_error}"))
         for s in index.skipped:
-            st.caption(md_escape(f"{s.path}：{s.reason}"))
+            st.caption(md_text(f"{s.path}：{s.reason}"))
         encodings = sorted({d.encoding for d in index.documents.values() if d.encoding})
         if encodings:
-            st.caption(md_escape("文件编码：" + "、".join(encodings)))
+            st.caption(md_text("文件编码：" + "、".join(encodings)))

@@ -18,7 +18,7 @@ import streamlit as st
 from app_pages.common import HERE, Config, check_guard, embedding_job, load_index
 from ipqa.settings import Settings
 from ipqa.views import html, labels
-from ipqa.views.labels import md_escape
+from ipqa.views.labels import md_text
 
 log = logging.getLogger("ipqa.app")
 POLL_SECONDS = 0.5  # how often a page showing a build's progress looks at it again
@@ -130,7 +130,7 @@ def confirm_rebuild(config: Config, corpus: list[Path], changes) -> None:
     """Say what a rebuild would drop and rebuild only when the person confirms (until then, nothing changes)."""
     folders = "、".join(map(str, corpus))
     st.warning(
-        md_escape(
+        md_text(
             f"语料文件夹（{folders}）与索引不一致：重建将从索引中移除 {len(changes.removed)} 个文件，"
             f"新增 {len(changes.added)} 个、更新 {len(changes.changed)} 个。当前仍使用原索引检索。"
         ),
@@ -185,7 +185,7 @@ def _load(config: Config, corpus: list[Path]) -> html.Loaded:
             show_build(config)
             st.stop()
         hint = "" if corpus else f"语料文件夹 {', '.join(map(str, config.corpus))} 不存在：请用 IPQA_CORPUS 指定。"
-        st.error(md_escape(f"无法加载索引：{exc}。{hint}"))
+        st.error(md_text(f"无法加载索引：{exc}。{hint}"))
         st.stop()
     _served()[str(index_dir)] = loaded
     return loaded
@@ -200,7 +200,7 @@ def _offer_rebuild(config: Config, served: html.Loaded) -> None:
     roots = [HERE / r if not Path(r).is_absolute() else Path(r) for r in served.index.manifest.roots]
     roots = [r for r in roots if r.is_dir()] or config.corpus_dirs()
     st.warning(
-        md_escape(
+        md_text(
             f"索引文件夹 {config.index_dir} 已被删除或损坏：当前仍使用已加载的索引"
             f"（{len(served.index.documents)} 个文件）。请重建索引。"
         ),

@@ -13,7 +13,7 @@ import streamlit as st
 from app_pages.common import Config
 from app_pages.indexing import build_job, start_build
 from ipqa.views import html, labels, tables
-from ipqa.views.labels import Script, md_escape
+from ipqa.views.labels import Script, md_text
 
 log = logging.getLogger("ipqa.app")
 UPLOADS = "_uploads"  # this session's added files: [{"name", "path", "message"}]
@@ -32,9 +32,7 @@ def show_upload(loaded: html.Loaded, config: Config) -> None:
         st.info("没有可写入的语料文件夹：请用 IPQA_CORPUS 指定。")
         return
     st.caption(
-        md_escape(
-            f"可上传{supported_in_words()}文件，单个文件不超过 {MAX_FILE_BYTES >> 20} 兆字节；加入后自动建立索引。"
-        )
+        md_text(f"可上传{supported_in_words()}文件，单个文件不超过 {MAX_FILE_BYTES >> 20} 兆字节；加入后自动建立索引。")
     )
     st.html(html.uploader_style(MAX_FILE_BYTES >> 20))
     files = st.file_uploader(
@@ -95,7 +93,7 @@ def show_remove(loaded: html.Loaded, config: Config, script: Script) -> None:
         if not pending:
             return
         st.warning(
-            md_escape(
+            md_text(
                 f"将把 {len(pending)} 个文件移出语料（移到回收文件夹，可以找回），"
                 "并从索引中删除：" + "、".join(titles[d] for d in pending)
             ),
@@ -125,7 +123,7 @@ def _remove(config: Config, index, doc_ids: list[str]) -> None:
             moved += 1
         except (RejectedFile, OSError) as exc:
             log.warning("removing %s failed: %s", path, exc)
-            st.error(md_escape(f"无法移除 {doc_id}：{exc if isinstance(exc, RejectedFile) else '文件无法移动'}"))
+            st.error(md_text(f"无法移除 {doc_id}：{exc if isinstance(exc, RejectedFile) else '文件无法移动'}"))
     if moved:  # the person asked for this removal: the rebuild that drops them needs no second question
         start_build(config, corpus, f"移除 {moved} 个文件")
         st.rerun()  # the page again, now with the build's progress at the top

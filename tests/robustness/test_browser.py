@@ -4,6 +4,7 @@ cited answer, open the cited document at the clause; document HTML stays text. S
 from __future__ import annotations
 
 import shutil
+from urllib.parse import quote
 
 import pytest
 
@@ -114,6 +115,18 @@ def test_document_opens_with_the_cited_clause_in_view_and_the_page_says_chinese(
         assert in_viewport(driver, ".ipqa-doc .ipqa-cited")
         assert driver.execute_script("return document.querySelector('.ipqa-doc').scrollHeight") > 3000
         driver.save_screenshot(str(ARTIFACTS / "browser-cited-in-view.png"))
+
+
+def test_document_id_in_the_address_is_text_in_the_error_box(served):
+    """?doc= naming nothing is reported with the id as text: not a link, even when it looks like one."""
+    from selenium.webdriver.common.by import By
+
+    url, driver, _ = served
+    driver.get(url + "/?doc=" + quote("https://evil.example/x www.evil.example a@evil.example"))
+    alert = wait_for(driver, "[data-testid='stAlert']", contains="没有这个文件")
+    shown = alert.text.replace("\u2060", "")  # (the invisible word joiners that keep it from becoming a link)
+    assert "https://evil.example/x" in shown and "a@evil.example" in shown
+    assert not alert.find_elements(By.CSS_SELECTOR, "a")
 
 
 def test_document_html_renders_as_text(served):
