@@ -96,3 +96,14 @@ def test_the_answer_says_how_sure_it_is(app):
     app.run()
     assert not app.exception
     assert any(c.value.startswith("把握") for c in app.caption), [c.value for c in app.caption]
+
+
+def test_a_question_over_the_limit_never_goes_into_the_address(app):
+    """Links the app writes stay far below the ~128 KB request line the server accepts (a longer address gets the
+    server's own HTTP 400 before the app runs): a question over MAX_QUESTION_CHARS is refused, not shared."""
+    from ipqa.settings import MAX_QUESTION_CHARS
+
+    at = ask(app, "知" * (MAX_QUESTION_CHARS + 1))
+    assert "太长" in at.info[0].value and "q" not in at.query_params
+    at = ask(app, "知" * MAX_QUESTION_CHARS)
+    assert at.query_params["q"] == "知" * MAX_QUESTION_CHARS
