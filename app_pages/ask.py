@@ -54,7 +54,7 @@ def show_ask(loaded: html.Loaded, filters: Filters, script: Script) -> None:
         go(q=question)
     answer = run_ask(loaded.index, question, filters)
     if answer is not None:
-        show_answer(loaded.index, answer, script)
+        show_answer(loaded.index, answer, script, filters)
 
 
 def run_ask(index, question: str, filters: Filters):
@@ -76,7 +76,7 @@ def run_ask(index, question: str, filters: Filters):
     return answer
 
 
-def show_answer(index, answer, script: Script) -> None:
+def show_answer(index, answer, script: Script, filters: Filters | None = None) -> None:
     from ipqa.answer.citations import citation_for
     from ipqa.retrieval.tokens import tokenize
 
@@ -100,28 +100,28 @@ def show_answer(index, answer, script: Script) -> None:
         return
     results = [(h, citation_for(index, h.clause, h.clause.start, h.clause.end)) for h in answer.hits]
     st.subheader(f"{'检索结果' if answer.answered else '最接近的条款'}（{len(results)}）")
-    show_export(answer, results)
+    show_export(answer, results, script, filters)
     terms = tokenize(answer.question)
     for rank, (hit, citation) in enumerate(results, 1):
         show_card(rank, hit, citation, index.documents.get(hit.clause.doc_id), terms, script, answer)
 
 
-def show_export(answer, results) -> None:
-    c1, c2 = st.columns(2)
-    c1.download_button(
-        "导出 CSV",
-        to_csv(answer.question, answer, results).encode("utf-8-sig"),
-        "ipqa-results.csv",
-        "text/csv",
-        key="dl_csv",
+def show_export(answer, results, script: Script, filters: Filters | None) -> None:
+    """The answer and results as CSV, Markdown and Word, in the page's script, with the filters they ran under."""
+    from ipqa.views.word import to_docx
+
+    files = (
+        ("导出 CSV", lambda: to_csv(answer.question, answer, results, script, filters).encode("utf-8-sig"), "csv"),
+        ("导出 Markdown", lambda: to_markdown(answer.question, answer, results, script, filters).encode(), "md"),
+        ("导出 Word", lambda: to_docx(answer.question, answer, script, filters), "docx"),
     )
-    c2.download_button(
-        "导出 Markdown",
-        to_markdown(answer.question, answer, results).encode("utf-8"),
-        "ipqa-results.md",
-        "text/markdown",
-        key="dl_md",
-    )
+    mimes = {
+        "csv": "text/csv",
+        "md": "text/markdown",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }
+    for col, (label, data, ext) in zip(st.columns(len(files)), files):
+        col.download_button(label, data(), f"ipqa-results.{ext}", mimes[ext], key=f"dl_{ext}")
 
 
 def open_args(doc_id: str, clause_id: str, answer) -> dict:
