@@ -22,7 +22,7 @@ def ask(question, index_dir, k, region, level, issuer, doc_type, validity, year_
     from ipqa.views.terminal import answer_dict, answer_text
 
     if not question.strip():
-        raise click.ClickException('the question is empty: ask in a sentence, e.g. ipqa ask "谁负责知识产权质押融资？"')
+        raise click.ClickException('问题是空的：请用一句话提问，例如 ipqa ask "谁负责知识产权质押融资？"')
     index = open_index(index_dir)
     filters = filters_from(region, level, issuer, doc_type, year_from, year_to, validity, doc)
     reply = answer_question(index, question, k=k, filters=filters)
@@ -62,14 +62,14 @@ def verify(file, index_dir, roots):
     except VerifyInputError as exc:
         raise click.ClickException(str(exc)) from exc
     if not report.checked:
-        click.echo(f"{file} holds no citations: nothing to verify.")
+        click.echo(f"{file} 中没有引用，无需核对。")
         return
     for problem in report.problems:
         click.echo(problem)
     if report.problems:
-        click.echo(f"{len(report.problems)} of {report.checked} citations are stale or broken.", err=True)
+        click.echo(f"{report.checked} 条引用中有 {len(report.problems)} 条已过时或无法核对。", err=True)
         sys.exit(1)
-    click.echo(f"All {report.checked} citations check out against their source files.")
+    click.echo(f"全部 {report.checked} 条引用与原文件核对无误。")
 
 
 @main.command()

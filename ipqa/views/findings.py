@@ -130,12 +130,15 @@ _SKIP_REASONS: tuple[tuple[re.Pattern, Callable[[re.Match], str]], ...] = tuple(
 )
 
 
+UNKNOWN_REASON = "无法读取（原因见管理员视图）"  # a reason with no Chinese wording yet: the reader's words are the admin's
+
+
 def skip_reason(reason: str) -> str:
     """Why a file could not be read, in Chinese (the reader's own words stay in the log and the admin view)."""
     for pattern, say in _SKIP_REASONS:
         if pattern.match(reason):
             return say(pattern.match(reason))
-    return reason if not ASCII_WORD.search(reason) else "无法读取（原因见管理员视图）"
+    return reason if not ASCII_WORD.search(reason) else UNKNOWN_REASON
 
 
 def note_text(note: str) -> str:

@@ -100,7 +100,7 @@ def test_cli_ask_verify_show(built, tmp_path):
     saved = tmp_path / "a.json"
     saved.write_text(out.output, encoding="utf-8")
     ok = runner.invoke(main, ["verify", str(saved), "--index", str(index_dir)])
-    assert ok.exit_code == 0 and "check out" in ok.output
+    assert ok.exit_code == 0 and "核对无误" in ok.output
     data["citations"][0]["quote"] += "！"
     saved.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     bad = runner.invoke(main, ["verify", str(saved), "--index", str(index_dir)])
@@ -114,7 +114,7 @@ def test_cli_ask_verify_show(built, tmp_path):
     doc = runner.invoke(main, ["show", data["citations"][0]["doc_id"], "--index", str(index_dir)])
     assert doc.exit_code == 0 and clause_id in doc.output
     missing = runner.invoke(main, ["show", "no/such#id", "--index", str(index_dir)])
-    assert missing.exit_code != 0 and "no document or clause" in missing.output
+    assert missing.exit_code != 0 and "索引中没有文件或条款" in missing.output
     assert "Traceback" not in missing.output
     absent = runner.invoke(main, ["ask", QUESTION, "--index", str(tmp_path / "nowhere")])
     assert absent.exit_code != 0 and "ipqa build" in absent.output
@@ -123,7 +123,7 @@ def test_cli_ask_verify_show(built, tmp_path):
 def test_cli_user_errors_are_messages_not_tracebacks(tmp_path):
     runner = CliRunner()
     blank = runner.invoke(main, ["ask", "  ", "--index", str(tmp_path)])
-    assert blank.exit_code == 1 and "question is empty" in blank.output
+    assert blank.exit_code == 1 and "问题是空的" in blank.output
     junk = tmp_path / "junk.json"
     junk.write_text("{broken", encoding="utf-8")
     bad = runner.invoke(main, ["verify", str(junk)])
@@ -159,10 +159,10 @@ def test_verify_works_from_another_folder_and_with_a_root(tmp_path, monkeypatch)
     monkeypatch.chdir(elsewhere)
     runner = CliRunner()
     ok = runner.invoke(main, ["verify", str(cited), "--index", str(project / "index")])
-    assert ok.exit_code == 0 and "check out" in ok.output, ok.output
+    assert ok.exit_code == 0 and "核对无误" in ok.output, ok.output
     moved = tmp_path / "moved"
     shutil.copytree(project / "corpus", moved)
     for c in answer.citations:  # a citation whose recorded source is gone is found under --root
         assert Path(c.source).is_absolute() or not (elsewhere / c.source).exists()
     by_root = runner.invoke(main, ["verify", str(cited), "--root", str(moved)])
-    assert by_root.exit_code == 0 and "check out" in by_root.output, by_root.output
+    assert by_root.exit_code == 0 and "核对无误" in by_root.output, by_root.output
