@@ -130,7 +130,9 @@ _SKIP_REASONS: tuple[tuple[re.Pattern, Callable[[re.Match], str]], ...] = tuple(
 )
 
 
-UNKNOWN_REASON = "无法读取（原因见管理员视图）"  # a reason with no Chinese wording yet: the reader's words are the admin's
+UNKNOWN_REASON = (
+    "无法读取（原因见管理员视图）"  # a reason with no Chinese wording yet: the reader's words are the admin's
+)
 
 
 def skip_reason(reason: str) -> str:

@@ -329,7 +329,11 @@ def test_cli_build_search_info(tmp_path):
     assert json.loads(info.output)["state"] == "fresh"
     (corpus / "simplified.txt").write_text(SIMPLIFIED + "（三）补充。\n", encoding="utf-8")
     text = _cli("info", "--index", index_dir)
-    assert "索引已过期" in text.output and "simplified.txt" in text.output and "检索器 dense（语义相近）：未开启" in text.output
+    assert (
+        "索引已过期" in text.output
+        and "simplified.txt" in text.output
+        and "检索器 dense（语义相近）：未开启" in text.output
+    )
 
 
 def test_cli_without_index_says_to_build(tmp_path):
