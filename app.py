@@ -66,4 +66,8 @@ def main() -> None:
     sync_url(loaded.options)  # the script and filters as the page now shows them, in the address
 
 
-main()
+# Streamlit runs this file as "__main__". A process started with multiprocessing's "spawn" re-runs the parent's
+# __main__ file as "__mp_main__": after an AppTest in the same process that file is app.py, and the child must
+# not start the app (it would check and build the index instead of doing its own work).
+if __name__ == "__main__":
+    main()
