@@ -18,7 +18,8 @@ from ipqa.views.labels import Script, md_text
 log = logging.getLogger("ipqa.app")
 UPLOADS = "_uploads"  # this session's added files: [{"name", "path", "message"}]
 ROUND = "_upload_round"  # a new uploader after each addition, so the files just added leave the box
-PENDING = "_remove_pending"  # the doc ids waiting for the removal's confirmation
+PENDING = "_remove_pending"
+PROBLEMS = "_remove_problems"  # files that could not be moved out, said after the page reruns  # the doc ids waiting for the removal's confirmation
 
 
 def show_upload(loaded: html.Loaded, config: Config) -> None:
@@ -89,6 +90,8 @@ def show_remove(loaded: html.Loaded, config: Config, script: Script) -> None:
         )
         if st.button("移除所选文件", key="remove", disabled=not chosen):
             st.session_state[PENDING] = list(chosen)
+        for problem in st.session_state.pop(PROBLEMS, []):  # from the removal just done (the page was rerun)
+            st.error(problem)
         pending = [d for d in st.session_state.get(PENDING, []) if d in index.documents]
         if not pending:
             return
@@ -123,7 +126,8 @@ def _remove(config: Config, index, doc_ids: list[str]) -> None:
             moved += 1
         except (RejectedFile, OSError) as exc:
             log.warning("removing %s failed: %s", path, exc)
-            st.error(md_text(f"无法移除 {doc_id}：{exc if isinstance(exc, RejectedFile) else '文件无法移动'}"))
+            reason = exc if isinstance(exc, RejectedFile) else "文件无法移动"
+            st.session_state.setdefault(PROBLEMS, []).append(md_text(f"无法移除 {doc_id}：{reason}"))
     if moved:  # the person asked for this removal: the rebuild that drops them needs no second question
         start_build(config, corpus, f"移除 {moved} 个文件")
-        st.rerun()  # the page again, now with the build's progress at the top
+    st.rerun()  # the page again, with the build's progress at the top and any file that could not be moved

@@ -56,10 +56,10 @@ def safe_name(name: str) -> str:
     base = _UNSAFE.sub("_", base).strip().lstrip(".").strip()
     stem, dot, suffix = base.rpartition(".")
     if not dot or not stem.strip("._ "):
-        raise RejectedFile(f"文件名“{name}”不可用：需要文件名和扩展名（{supported()}）")
+        raise RejectedFile(f"文件名“{name}”不可用：需要文件名和表示格式的扩展名（{supported_in_words()}文件）")
     suffix = "." + suffix.lower()
     if suffix not in SUFFIXES:
-        raise RejectedFile(f"不支持的文件格式 {suffix}：可上传 {supported()}")
+        raise RejectedFile(f"不支持的文件格式 {suffix}：可上传{supported_in_words()}文件")
     encoded = stem.encode("utf-8")[: MAX_NAME_BYTES - len(suffix)]
     return encoded.decode("utf-8", errors="ignore").rstrip() + suffix
 

@@ -10,7 +10,8 @@ from app_pages.indexing import wait_for_build
 from ipqa.corpus.manage import REMOVED
 from ipqa.index.searcher import Index
 from tests.app.test_background_build import NEW, own_index  # noqa: F401 - the fixture
-from tests.helpers.apptest import app_test
+from tests.app.test_chinese import english_words, is_admin
+from tests.helpers.apptest import app_test, page_text
 
 
 @pytest.fixture
@@ -51,8 +52,18 @@ def test_uploaded_files_are_saved_indexed_and_reported(corpus_page):
     rows = _uploads(at)
     assert rows["../新增方案.txt"]["索引"].startswith("已索引（") and "个条款" in rows["../新增方案.txt"]["索引"]
     assert rows["坏文件.pdf"]["索引"].startswith("未能读取：")
-    assert "新增方案" in Index.load(index_dir).documents
+    index = Index.load(index_dir)
+    assert "新增方案" in index.documents
     assert any("索引已更新" in s.value for s in at.success)
+    texts = page_text(at, skip_expander=is_admin)  # the results, the reasons included, in Chinese
+    names = [s.path for s in index.skipped] + [name for name, _ in files]  # the person's own file names are theirs
+    assert english_words([_without(t, names) for t in texts], index) == set()
+
+
+def _without(text: str, names: list[str]) -> str:
+    for name in names:
+        text = text.replace(name, " ")
+    return text
 
 
 def test_a_file_of_the_same_name_is_kept_beside_unless_replace_is_ticked(corpus_page):
@@ -86,3 +97,16 @@ def test_removal_asks_first_then_moves_the_file_out_of_corpus_and_index(corpus_p
     assert seed.stem not in Index.load(index_dir).documents
     at.run()
     assert not at.exception and not any("确认重建索引" in b.label for b in at.button)  # no second question
+
+
+def test_a_document_whose_file_is_gone_cannot_be_removed_and_says_why(corpus_page):
+    at, corpus, _ = corpus_page
+    seed = next(corpus.glob("002_*.txt"))
+    seed.unlink()  # deleted outside the app after the index was built
+    at.multiselect(key="remove_docs").set_value([seed.stem]).run()
+    at.button(key="remove").click().run()
+    at.button(key="remove_confirm").click().run()
+    assert not at.exception
+    shown = [e.value.replace("\\", "") for e in at.error]  # (Markdown escapes)
+    assert any(f"无法移除 {seed.stem}" in e and "不是语料中的普通文件" in e for e in shown), shown
+    assert not (corpus / REMOVED).exists()
