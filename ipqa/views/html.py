@@ -280,7 +280,10 @@ mark.ipqa-hl{background:#ffe58f;padding:0}
 .ipqa-outline .ipqa-item{margin:.1em 0}
 .ipqa-outline .ipqa-current a{font-weight:700;background:#fff1b8}
 .ipqa-answer{font-size:1.1em;line-height:1.8}
+[data-testid="stStatusWidget"] button{font-size:0}
+[data-testid="stStatusWidget"] button::after{content:"停止";font-size:.875rem}
 </style>"""
+# (The last two rules: the toolbar's "Stop" while a page runs is English in Streamlit's frontend; drawn in Chinese.)
 
 
 def uploader_style(limit_mb: int) -> str:

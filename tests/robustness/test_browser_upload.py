@@ -43,8 +43,15 @@ def served(tmp_path_factory):
 
 
 def test_upload_then_indexed_then_the_answer_cites_the_new_file(served):
+    from selenium.webdriver.support.ui import WebDriverWait
+
     url, driver, corpus, upload = served
     driver.get(url + "/?page=corpus")
+    stop = (  # the toolbar's "Stop" while the first run loads the index: drawn in Chinese
+        "const b = document.querySelector('[data-testid=stStatusWidget] button');"
+        "return b && getComputedStyle(b).fontSize === '0px' ? getComputedStyle(b, '::after').content : null;"
+    )
+    assert WebDriverWait(driver, 30, poll_frequency=0.02).until(lambda d: d.execute_script(stop)) == '"停止"'
     zone = wait_for(driver, "[data-testid='stFileUploader']")
     assert "Upload" not in zone.text and "per file" not in zone.text  # the frontend's English is hidden
     wait_for(driver, "input[type='file']").send_keys(str(upload))
