@@ -87,7 +87,7 @@ def show_answer(index, answer, script: Script, filters: Filters | None = None) -
         st.subheader("答案")
         st.html(f'<div class="ipqa-answer">{labels.answer_html(answer, script)}</div>')
     else:
-        st.info(md_text(labels.one_script(answer.text, script)))
+        st.info(md_text(labels.one_script(findings.message_text(answer.text), script)))
     if answer.confidence and answer.confidence != answer.text:
         st.caption(md_text(answer.confidence))  # how sure, and why (or why it was refused)
     convert = partial(labels.convert_script, script=script)

@@ -116,7 +116,9 @@ def search(query, index_dir, k, region, level, issuer, doc_type, year_from, year
         if text := cli_note(note):
             click.echo(f"注意：{text}", err=True)
     if result.message:
-        click.echo(result.message)
+        from ipqa.views.findings import message_text
+
+        click.echo(message_text(result.message))
     for n, hit in enumerate(hits, start=1):
         why = "、".join(f"{label_of(name)}第{r['rank']}名" for name, r in hit["retrievers"].items())
         title = display_title(hit["doc_id"], hit["title"])

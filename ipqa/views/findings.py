@@ -143,6 +143,15 @@ def skip_reason(reason: str) -> str:
     return reason if not ASCII_WORD.search(reason) else UNKNOWN_REASON
 
 
+NO_WORDS = "问题里没有可检索的词（只有标点、符号或疑问词）。请写出要找的内容，例如“谁负责知识产权质押融资？”。"
+
+
+def message_text(message: str) -> str:
+    """The searcher's message for a query it cannot search (ipqa.index.searcher: no searchable words, which
+    ``ask`` also gives as its answer) in Chinese; any other text as it is."""
+    return NO_WORDS if message.startswith("the query has no searchable words") else message
+
+
 def note_text(note: str) -> str:
     """A search note for people ("" for the ones the page already says otherwise, such as semantic search off)."""
     if m := re.match(r"the query was cut to its first (\d+) characters", note):

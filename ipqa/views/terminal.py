@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ipqa.answer.citations import display
 from ipqa.records import Answer, Clause, Document, Flag, Hit, SearchResult, display_title
-from ipqa.views.findings import flag_detail, note_text
+from ipqa.views.findings import flag_detail, message_text, note_text
 from ipqa.views.labels import FLAG_LABELS, dense_banner, level_label, validity_label
 
 
@@ -128,7 +128,7 @@ def index_dict(index) -> dict:
 
 def answer_text(answer: Answer, closest: int = 3) -> str:
     """The answer, then each numbered citation (reference, 发文字号, quote); the closest clauses when unanswered."""
-    lines = [answer.text]
+    lines = [message_text(answer.text)]
     if answer.confidence and answer.confidence != answer.text:
         lines.append(f"（{answer.confidence.rstrip('。')}）")
     if answer.citations:

@@ -113,3 +113,10 @@ def test_a_question_over_the_limit_never_goes_into_the_address(app):
     assert "太长" in at.info[0].value and "q" not in at.query_params
     at = ask(app, "知" * MAX_QUESTION_CHARS)
     assert at.query_params["q"] == "知" * MAX_QUESTION_CHARS
+
+
+def test_a_question_of_question_words_only_is_told_in_chinese(app):
+    at = ask(app, "什么？")
+    assert not at.exception
+    assert any("没有可检索的词" in i.value for i in at.info)
+    assert not any("searchable" in i.value for i in at.info)

@@ -322,7 +322,7 @@ def test_cli_build_search_info(tmp_path):
     filtered = _cli("search", "知识产权", "--index", index_dir, "--doc", "simplified", "--json")
     assert {h["doc_id"] for h in json.loads(filtered.output)["hits"]} == {"simplified"}
     plain = _cli("search", "？？", "--index", index_dir)
-    assert plain.exit_code == 0 and "no searchable words" in plain.output
+    assert plain.exit_code == 0 and "没有可检索的词" in plain.output
 
     info = _cli("info", "--index", index_dir, "--json")
     assert info.exit_code == 0, info.output
