@@ -217,7 +217,7 @@ def rebuild(config: Config, corpus: list[Path]) -> None:
 
 
 def wait_for_build(index_dir: Path, timeout: float = 120) -> BuildJob:
-    """Block until the background build of ``index_dir`` is done (for the CLI-like callers and the tests)."""
+    """Block until the background build of ``index_dir`` is done or ``timeout`` s passed (the tests wait so)."""
     job = build_job(str(index_dir))
     deadline = time.monotonic() + timeout
     while job.running and time.monotonic() < deadline:
