@@ -4,7 +4,7 @@ in ``app_pages/``, the library answers, ``ipqa.views.labels``/``ipqa.views.html`
 
 ``streamlit run app.py``. Environment: IPQA_INDEX (default ``index/``), IPQA_CORPUS (default ``corpus/``; folders
 joined by the path separator), IPQA_MODEL (embedding model; "" for keywords only); relative paths are taken from
-this file's folder. A missing or stale index is built from the corpus on first use.
+this file's folder. A missing or stale index is built from the corpus on first use, in the background.
 
 Navigation: the address's query parameters pick the page, so every view is a shareable link at the app's root:
 ``?q=…`` the ask page, ``?doc=…&clause=…`` the document page, ``?page=corpus`` the corpus page; the script and the
@@ -21,17 +21,9 @@ from functools import partial
 import streamlit as st
 
 from app_pages import ask, corpus, document
-from app_pages.common import (
-    Config,
-    ensure_index,
-    go,
-    keep_filters,
-    restore_from_url,
-    start_embedding,
-    start_ocr,
-    sync_url,
-)
-from ipqa.views import html, labels
+from app_pages.common import Config, go, keep_filters, restore_from_url, start_embedding, start_ocr, sync_url
+from app_pages.indexing import ensure_index, show_build, show_build_result
+from ipqa.views import html, labels, scripts
 from ipqa.views.labels import Script
 
 PAGES = {  # view → (render function, title); the page title stays out of sight (hidden menu, page_title set)
@@ -58,8 +50,11 @@ def show_sidebar() -> Script:
 def main() -> None:
     st.set_page_config(page_title="ipqa 知识产权政策问答", page_icon="📜", layout="wide")
     st.html(html.STYLE)
+    st.html(scripts.LANG_SCRIPT, unsafe_allow_javascript=True)  # <html lang="zh-CN">: Streamlit hardcodes "en"
     config = Config.from_env()
-    loaded = ensure_index(config)
+    loaded = ensure_index(config)  # a build runs in the background; every page serves the loaded index meanwhile
+    show_build(config)
+    show_build_result()
     start_embedding(config)  # missing clause vectors are computed in the background; BM25 serves meanwhile
     start_ocr(config)  # and so are the scanned PDFs' OCR texts
     restore_from_url(loaded.options)  # ?script=…&region=… from a shared link or the browser's Back
@@ -72,4 +67,8 @@ def main() -> None:
     sync_url(loaded.options)  # the script and filters as the page now shows them, in the address
 
 
-main()
+# Streamlit runs this file as "__main__". A process started with multiprocessing's "spawn" re-runs the parent's
+# __main__ file as "__mp_main__": after an AppTest in the same process that file is app.py, and the child must
+# not start the app (it would check and build the index instead of doing its own work).
+if __name__ == "__main__":
+    main()

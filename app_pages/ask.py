@@ -12,7 +12,7 @@ from app_pages.common import Config, go, show_banner, show_filters
 from ipqa.records import Filters
 from ipqa.views import findings, html, labels
 from ipqa.views.export import citation_text, to_csv, to_markdown
-from ipqa.views.labels import Script, md_escape
+from ipqa.views.labels import Script, md_text
 
 log = logging.getLogger("ipqa.app")
 EXAMPLES = [
@@ -54,7 +54,7 @@ def show_ask(loaded: html.Loaded, filters: Filters, script: Script) -> None:
         go(q=question)
     answer = run_ask(loaded.index, question, filters)
     if answer is not None:
-        show_answer(loaded.index, answer, script)
+        show_answer(loaded.index, answer, script, filters)
 
 
 def run_ask(index, question: str, filters: Filters):
@@ -76,20 +76,20 @@ def run_ask(index, question: str, filters: Filters):
     return answer
 
 
-def show_answer(index, answer, script: Script) -> None:
+def show_answer(index, answer, script: Script, filters: Filters | None = None) -> None:
     from ipqa.answer.citations import citation_for
     from ipqa.retrieval.tokens import tokenize
 
     for note in answer.notes:
         if not (index.dense_status and index.dense_status in note) and (text := findings.note_text(note)):
-            st.caption(md_escape(text))  # (semantic search off: the banner already says it)
+            st.caption(md_text(text))  # (semantic search off: the banner already says it)
     if answer.answered:
         st.subheader("答案")
         st.html(f'<div class="ipqa-answer">{labels.answer_html(answer, script)}</div>')
     else:
-        st.info(md_escape(labels.one_script(answer.text, script)))
+        st.info(md_text(labels.one_script(findings.message_text(answer.text), script)))
     if answer.confidence and answer.confidence != answer.text:
-        st.caption(md_escape(answer.confidence))  # how sure, and why (or why it was refused)
+        st.caption(md_text(answer.confidence))  # how sure, and why (or why it was refused)
     convert = partial(labels.convert_script, script=script)
     for i, c in enumerate(answer.citations, 1):
         details = " · ".join(p for p in (c.doc_number, c.date) if p)
@@ -100,28 +100,28 @@ def show_answer(index, answer, script: Script) -> None:
         return
     results = [(h, citation_for(index, h.clause, h.clause.start, h.clause.end)) for h in answer.hits]
     st.subheader(f"{'检索结果' if answer.answered else '最接近的条款'}（{len(results)}）")
-    show_export(answer, results)
+    show_export(answer, results, script, filters)
     terms = tokenize(answer.question)
     for rank, (hit, citation) in enumerate(results, 1):
         show_card(rank, hit, citation, index.documents.get(hit.clause.doc_id), terms, script, answer)
 
 
-def show_export(answer, results) -> None:
-    c1, c2 = st.columns(2)
-    c1.download_button(
-        "导出 CSV",
-        to_csv(answer.question, answer, results).encode("utf-8-sig"),
-        "ipqa-results.csv",
-        "text/csv",
-        key="dl_csv",
+def show_export(answer, results, script: Script, filters: Filters | None) -> None:
+    """The answer and results as CSV, Markdown and Word, in the page's script, with the filters they ran under."""
+    from ipqa.views.word import to_docx
+
+    files = (
+        ("导出 CSV", lambda: to_csv(answer.question, answer, results, script, filters).encode("utf-8-sig"), "csv"),
+        ("导出 Markdown", lambda: to_markdown(answer.question, answer, results, script, filters).encode(), "md"),
+        ("导出 Word", lambda: to_docx(answer.question, answer, script, filters), "docx"),
     )
-    c2.download_button(
-        "导出 Markdown",
-        to_markdown(answer.question, answer, results).encode("utf-8"),
-        "ipqa-results.md",
-        "text/markdown",
-        key="dl_md",
-    )
+    mimes = {
+        "csv": "text/csv",
+        "md": "text/markdown",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }
+    for col, (label, data, ext) in zip(st.columns(len(files)), files):
+        col.download_button(label, data(), f"ipqa-results.{ext}", mimes[ext], key=f"dl_{ext}")
 
 
 def open_args(doc_id: str, clause_id: str, answer) -> dict:
@@ -134,7 +134,7 @@ def show_card(rank: int, hit, citation, doc, terms, script: Script, answer) -> N
     with st.container(border=True):
         st.html(html.card_html(card))
         for warning in card.warnings:
-            st.warning(md_escape(labels.convert_script(warning, script)), icon="⚠️")
+            st.warning(md_text(labels.convert_script(warning, script)), icon="⚠️")
         left, right = st.columns([1, 3])
         args = open_args(card.doc_id, card.clause_id, answer)
         left.button("打开原文", key=f"open_hit_{rank}", on_click=go, kwargs=args)

@@ -1,5 +1,5 @@
-"""What several pages use: the app's settings from the environment, the index (checked, built when missing or
-stale, loaded once per process), the sidebar filters, the semantic-search banner and the switch between views."""
+"""What several pages use: the app's settings from the environment, the index loaded once per process (checked and
+built by app_pages/indexing.py), the sidebar filters, the semantic-search banner and the switch between views."""
 
 from __future__ import annotations
 
@@ -12,9 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from ipqa.records import Filters
-from ipqa.settings import Settings
 from ipqa.views import html, labels
-from ipqa.views.labels import md_escape
 
 log = logging.getLogger("ipqa.app")
 HERE = Path(__file__).resolve().parents[1]  # app.py's folder: relative paths in the environment start here
@@ -51,8 +49,9 @@ class Config:
 
 
 @st.cache_resource(show_spinner=False)
-def _guard() -> tuple[threading.Lock, set]:
-    """One lock so two sessions never build at once, and the index folders already checked in this process."""
+def check_guard() -> tuple[threading.Lock, set]:
+    """One lock so two sessions never check (and start a build) at once, and the index folders already checked
+    in this process."""
     return threading.Lock(), set()
 
 
@@ -68,91 +67,8 @@ def load_index(index_dir: str, stamp: float) -> html.Loaded:
     return html.Loaded.of(index)
 
 
-def build(config: Config, corpus: list[Path], reason: str) -> None:
-    """Build the index from the corpus with a progress bar fed by build_index's progress callback."""
-    from ipqa.index.searcher import build_index
-
-    settings = Settings() if config.model is None else Settings(model=config.model)
-    bar = st.progress(0.0, text=f"{reason}：正在从 {', '.join(map(str, corpus))} 建立索引…")
-
-    def progress(stage: str, done: int, total: int) -> None:
-        bar.progress(min(done / total, 1.0) if total else 0.0, text=labels.build_step(stage, done, total))
-
-    try:
-        # keyword search serves at once; the clause vectors follow in the background (start_embedding)
-        # scanned PDFs are read by OCR in the background too (start_ocr)
-        report = build_index(corpus, config.index_dir, settings, progress=progress, embed=False, ocr=False)
-    except Exception as exc:  # the app's edge: a sentence for the person, the traceback for the log
-        log.exception("index build failed")
-        st.error(f"建立索引失败：{md_escape(str(exc))}")
-        st.stop()
-    bar.empty()
-    st.toast(f"索引已建立：{report.documents} 个文件，{report.clauses} 个条款，{report.seconds:.1f} 秒")
-    load_index.clear()
-
-
-def _confirm_rebuild(config: Config, corpus: list[Path], changes) -> bool:
-    """Say what a rebuild would drop and rebuild only when the person confirms (until then, nothing changes)."""
-    folders = "、".join(map(str, corpus))
-    st.warning(
-        md_escape(
-            f"语料文件夹（{folders}）与索引不一致：重建将从索引中移除 {len(changes.removed)} 个文件，"
-            f"新增 {len(changes.added)} 个、更新 {len(changes.changed)} 个。当前仍使用原索引检索。"
-        ),
-        icon="⚠️",
-    )
-    with st.expander("将被移除的文件"):
-        st.text("\n".join(changes.removed[:200]) + ("\n…" if len(changes.removed) > 200 else ""))
-    if st.button("确认重建索引", key="confirm_rebuild"):
-        build(config, corpus, "按确认重建")
-        return True
-    return False
-
-
-def rebuild(config: Config, corpus: list[Path]) -> None:
-    """Build the index again from the corpus on request, waiting for any build another session runs."""
-    with _guard()[0]:
-        build(config, corpus, "按要求重建")
-
-
-def ensure_index(config: Config) -> html.Loaded:
-    """Check once per process that the index matches the corpus (building it when missing or stale), then load.
-    A rebuild that would drop documents from the index is never automatic: it says what would change and waits
-    for a confirmation, while the index as it is keeps serving."""
-    from ipqa.index.state import index_changes
-
-    lock, checked = _guard()
-    corpus = config.corpus_dirs()
-    index_dir = config.index_dir
-    with lock:  # a second session waits for the first one's build instead of starting its own
-        if str(index_dir) not in checked and corpus:
-            changes = index_changes(corpus, index_dir)
-            if changes.state == "missing":
-                build(config, corpus, "首次使用，尚无索引")
-            elif changes.removed:
-                if not _confirm_rebuild(config, corpus, changes):
-                    return _load(config, corpus)  # asked again on every run until confirmed or resolved
-            elif changes.state == "stale":
-                build(config, corpus, f"语料有 {len(changes.paths)} 个文件变化")
-        checked.add(str(index_dir))
-    return _load(config, corpus)
-
-
-def _load(config: Config, corpus: list[Path]) -> html.Loaded:
-    from ipqa.index.searcher import IndexLoadError
-
-    index_dir = config.index_dir
-    manifest = index_dir / "manifest.json"
-    try:
-        return load_index(str(index_dir), manifest.stat().st_mtime if manifest.exists() else 0.0)
-    except IndexLoadError as exc:
-        hint = "" if corpus else f"语料文件夹 {', '.join(map(str, config.corpus))} 不存在：请用 IPQA_CORPUS 指定。"
-        st.error(md_escape(f"无法加载索引：{exc}。{hint}"))
-        st.stop()
-
-
 @st.cache_resource(show_spinner=False)
-def _embedding(index_dir: str) -> dict:
+def embedding_job(index_dir: str) -> dict:
     """One background thread per index folder and process computing the clause vectors the index waits for
     (ipqa.index.embed, checkpointed: a restart resumes). Its progress is read by the banner; when it finishes,
     the manifest changes and the next page load picks up the hybrid index."""
@@ -180,7 +96,7 @@ def start_embedding(config: Config) -> dict | None:
 
     if not needs_vectors(config.index_dir):
         return None
-    return _embedding(str(config.index_dir))
+    return embedding_job(str(config.index_dir))
 
 
 @st.cache_resource(show_spinner=False)
@@ -314,7 +230,7 @@ def sync_url(opts: html.FilterOptions) -> None:
 def show_banner(index) -> None:
     """One short line while semantic search is off (the how-to is on the corpus page, for the administrator)."""
     if index.dense_status:
-        embedding = _embedding(str(index.folder)) if "being computed" in index.dense_status else None
+        embedding = embedding_job(str(index.folder)) if "being computed" in index.dense_status else None
         progress = (embedding["done"], embedding["total"]) if embedding else None
         st.caption("ℹ️ " + labels.dense_banner(index.dense_status, progress))
 

@@ -22,7 +22,7 @@ def ask(question, index_dir, k, region, level, issuer, doc_type, validity, year_
     from ipqa.views.terminal import answer_dict, answer_text
 
     if not question.strip():
-        raise click.ClickException('the question is empty: ask in a sentence, e.g. ipqa ask "谁负责知识产权质押融资？"')
+        raise click.ClickException('问题是空的：请用一句话提问，例如 ipqa ask "谁负责知识产权质押融资？"')
     index = open_index(index_dir)
     filters = filters_from(region, level, issuer, doc_type, year_from, year_to, validity, doc)
     reply = answer_question(index, question, k=k, filters=filters)
@@ -63,7 +63,7 @@ def verify(file, index_dir, roots):
     except VerifyInputError as exc:
         raise click.ClickException(str(exc)) from exc
     if not report.checked and not report.problems:
-        click.echo(f"{file} 中没有引文，无需复核。")
+        click.echo(f"{file} 中没有引文，无需核对。")
         return
     for problem in report.problems:
         click.echo(problem)

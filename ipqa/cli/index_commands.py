@@ -18,7 +18,10 @@ def _bar(label: str):
         if stage not in bars:
             for bar in bars.values():
                 bar.render_finish()
-            bars[stage] = click.progressbar(length=max(total, 1), label=f"{label} {stage}", file=sys.stderr)
+            from ipqa.views.labels import BUILD_STAGES
+
+            step = BUILD_STAGES.get(stage, stage)
+            bars[stage] = click.progressbar(length=max(total, 1), label=f"{label}：{step}", file=sys.stderr)
         bars[stage].update(done - bars[stage].pos)
 
     def finish() -> None:
@@ -66,21 +69,23 @@ def build(dirs, index_dir, model, no_embed, no_ocr, outside_links):
     roots = [Path(d) for d in dirs] or [Path("corpus")]
     missing = [str(r) for r in roots if not r.is_dir()]
     if missing:
-        raise click.ClickException(f"no corpus folder at {', '.join(missing)}: pass the folder(s) holding the files")
+        raise click.ClickException(f"语料文件夹不存在：{'、'.join(missing)}。请给出存放文件的文件夹")
     from ipqa.index.faults import IndexWriteError
     from ipqa.index.lock import BuildLocked
 
     settings = Settings(outside_links=outside_links, **({} if model is None else {"model": model}))
-    progress = _bar("build")
+    progress = _bar("建立索引")
     try:
         report = build_index(roots, Path(index_dir), settings, progress=progress, embed=not no_embed, ocr=not no_ocr)
     except (BuildLocked, IndexWriteError) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         progress.finish()
+    from ipqa.views.findings import UNKNOWN_REASON, skip_reason
+
     click.echo(
-        f"Indexed {report.documents} documents, {report.clauses} clauses into {index_dir} "
-        f"in {report.seconds:.1f} s (embeddings: {report.reused_embeddings} reused, {report.encoded} encoded)."
+        f"已建立索引 {index_dir}：{report.documents} 个文件，{report.clauses} 个条款，用时 {report.seconds:.1f} 秒"
+        f"（条款向量：复用 {report.reused_embeddings} 个，新计算 {report.encoded} 个）。"
     )
     if report.ocr:
         done = report.ocr
@@ -89,9 +94,12 @@ def build(dirs, index_dir, model, no_embed, no_ocr, outside_links):
             f"({done.pages_per_second:.3f} pages/s)"
         )
     if report.dense_status:
-        click.echo(f"semantic search off: {report.dense_status}")
+        click.echo(f"语义检索未开启：{report.dense_status}")
     for skipped in report.skipped:
-        click.echo(f"skipped {skipped.path}: {skipped.reason}")
+        # in Chinese when known, with the reader's own words: whoever builds may need them (no admin view here)
+        said = skip_reason(skipped.reason)
+        known = said not in (skipped.reason, UNKNOWN_REASON)
+        click.echo(f"未能读取 {skipped.path}：" + (f"{said}（{skipped.reason}）" if known else skipped.reason))
 
 
 @main.command()
@@ -113,15 +121,21 @@ def search(query, index_dir, k, region, level, issuer, doc_type, year_from, year
         echo_json(data)
         return
     hits = data["hits"]
+    from ipqa.retrieval.registry import label_of
+    from ipqa.views.terminal import cli_note
+
     for note in result.notes:
-        click.echo(f"note: {note}", err=True)
+        if text := cli_note(note):
+            click.echo(f"注意：{text}", err=True)
     if result.message:
-        click.echo(result.message)
+        from ipqa.views.findings import message_text
+
+        click.echo(message_text(result.message))
     for n, hit in enumerate(hits, start=1):
-        why = ", ".join(f"{name} #{r['rank']}" for name, r in hit["retrievers"].items())
+        why = "、".join(f"{label_of(name)}第{r['rank']}名" for name, r in hit["retrievers"].items())
         title = display_title(hit["doc_id"], hit["title"])
-        click.echo(f"{n}. 《{title}》{' › '.join(hit['path'])}  [{hit['score']:.4f}; {why}]")
-        click.echo(f"   {hit['clause_id']}  chars {hit['start']}-{hit['end']}")
+        click.echo(f"{n}. 《{title}》{' › '.join(hit['path'])}  [{hit['score']:.4f}；{why}]")
+        click.echo(f"   {hit['clause_id']}  字符 {hit['start']}-{hit['end']}")
         click.echo("   " + " ".join(hit["text"].split())[:200])
 
 
@@ -136,7 +150,7 @@ def embed(index_dir):
     from ipqa.index.lock import BuildLocked
     from ipqa.index.store import IndexLoadError
 
-    progress = _bar("embed")
+    progress = _bar("计算语义向量")
     try:
         report = embed_pending(Path(index_dir), progress=progress, wait=None)
     except (IndexLoadError, BuildLocked) as exc:
@@ -148,9 +162,9 @@ def embed(index_dir):
     finally:
         progress.finish()
     if report.status.on:
-        click.echo(f"semantic search on: {report.encoded} clauses encoded now, {report.reused} reused.")
+        click.echo(f"语义检索已开启：本次计算 {report.encoded} 个条款向量，复用 {report.reused} 个。")
     else:
-        click.echo(f"semantic search off: {report.status.reason}")
+        click.echo(f"语义检索未开启：{report.status.reason}")
 
 
 @main.command()
@@ -186,18 +200,24 @@ def info(index_dir, dirs, as_json):
         echo_json(data)
         return
     counts = data["counts"]
-    click.echo(f"index {index_dir}: {state} against {', '.join(data['roots'])} (built {data['created']})")
-    for path in changed:
-        click.echo(f"  changed/added/removed: {path}")
+    from ipqa.retrieval.registry import label_of
+    from ipqa.views.labels import STATE_LABELS
+
+    folders = "、".join(data["roots"])
     click.echo(
-        f"documents {counts.get('documents', 0)}, clauses {counts.get('clauses', 0)}, "
-        f"skipped files {counts.get('skipped', 0)}"
+        f"索引 {index_dir}：{STATE_LABELS.get(state, state)}（{state}；语料 {folders}；建立于 {data['created']}）"
+    )
+    for path in changed:
+        click.echo(f"  有变化（改动、新增或移除）：{path}")
+    click.echo(
+        f"文件 {counts.get('documents', 0)} 个，条款 {counts.get('clauses', 0)} 个，"
+        f"未能读取的文件 {counts.get('skipped', 0)} 个"
     )
     for name, status in statuses.items():
-        details = ", ".join(f"{k} {v}" for k, v in status.details.items() if v not in ("", None))
-        state_text = f"on ({details})" if status.on and details else "on" if status.on else f"off: {status.reason}"
-        click.echo(f"retriever {name}: {state_text}")
-    click.echo(f"tokenizer {data['tokenizer']}")
+        details = "，".join(f"{k} {v}" for k, v in status.details.items() if v not in ("", None))
+        on = f"已开启（{details}）" if details else "已开启"
+        click.echo(f"检索器 {name}（{label_of(name)}）：{on if status.on else '未开启：' + status.reason}")
+    click.echo(f"分词 {data['tokenizer']}")
 
 
 @main.command(name="eval")

@@ -165,12 +165,26 @@ def _package(what: str) -> str:
     return m[1] if m else "tesseract-ocr"
 
 
+UNKNOWN_REASON = (
+    "无法读取（原因见管理员视图）"  # a reason with no Chinese wording yet: the reader's words are the admin's
+)
+
+
 def skip_reason(reason: str) -> str:
     """Why a file could not be read, in Chinese (the reader's own words stay in the log and the admin view)."""
     for pattern, say in _SKIP_REASONS:
         if pattern.match(reason):
             return say(pattern.match(reason))
-    return reason if not ASCII_WORD.search(reason) else "无法读取（原因见管理员视图）"
+    return reason if not ASCII_WORD.search(reason) else UNKNOWN_REASON
+
+
+NO_WORDS = "问题里没有可检索的词（只有标点、符号或疑问词）。请写出要找的内容，例如“谁负责知识产权质押融资？”。"
+
+
+def message_text(message: str) -> str:
+    """The searcher's message for a query it cannot search (ipqa.index.searcher: no searchable words, which
+    ``ask`` also gives as its answer) in Chinese; any other text as it is."""
+    return NO_WORDS if message.startswith("the query has no searchable words") else message
 
 
 def note_text(note: str) -> str:

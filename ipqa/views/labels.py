@@ -66,6 +66,12 @@ _MD_INLINE = re.compile(r"([\\`*_\[\]#|~$])")
 # List items ("1." "1)" "-" "+") and setext underlines ("=") act only at the start of a line (CommonMark's line
 # endings: LF, CR, CRLF).
 _MD_BLOCK_MARKER = re.compile(r"(?:^|(?<=\r))[ \t]*(?:\d{1,9}[.)]|[-+=])", re.MULTILINE)
+# What GFM Markdown turns into a link by itself: "scheme://", "www." and e-mail addresses. In a Markdown file a
+# backslash before the ":", "." or "@" keeps the text as written and makes no link; Streamlit's renderer finds
+# addresses after the escapes are gone, so the app also puts a word joiner (U+2060, invisible) there: md_text.
+_MD_AUTOLINK = re.compile(r"(?<=[A-Za-z])(:)(?=//)|(?i:(?<=www)(\.))|(@)")
+_APP_AUTOLINK = re.compile(r"(?<=[A-Za-z])(?=\\://)|(?i:(?<=www))(?=\\\.)|(?=\\@)")  # after md_escape
+WORD_JOINER = "\u2060"
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")  # a word a Chinese reader should not meet
 _SEARCHABLE = re.compile(r"[\w\u3400-\u9fff\uf900-\ufaff]")
 
@@ -252,11 +258,20 @@ def build_step(stage: str, done: int, total: int) -> str:
     return f"{BUILD_STAGES.get(stage, stage)} {done}/{total}"
 
 
+def md_text(text: str) -> str:
+    """:func:`md_escape` for an app element: no address in the text becomes a link in Streamlit's Markdown (a word
+    joiner inside "https://", "www." and before "@"). Only for the screen; exports use md_escape, so a quote
+    copied from them stays the document's own text."""
+    return _APP_AUTOLINK.sub(WORD_JOINER, md_escape(text))
+
+
 def md_escape(text: str) -> str:
     """Document text made literal for Markdown: an app element (st.warning, st.caption …) or an exported report.
     ``& < >`` become entities (no HTML, entity or block quote can form in any renderer), inline markup characters
     (emphasis, code, links, tables, strikethrough, Streamlit's ``$`` math) are backslash-escaped, and list and
-    heading markers only at the start of a line, where they act, so "2." and "(负责)" inside a line stay as written."""
+    heading markers only at the start of a line, where they act, so "2." and "(负责)" inside a line stay as written;
+    addresses ("https://", "www.", e-mail) are kept from becoming links."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_INLINE.sub(r"\\\1", text)
+    text = _MD_AUTOLINK.sub(lambda m: "\\" + m.group(), text)
     return _MD_BLOCK_MARKER.sub(lambda m: m.group()[:-1] + "\\" + m.group()[-1], text)

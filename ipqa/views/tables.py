@@ -86,3 +86,36 @@ def spam_rows(documents: Mapping[str, Document]) -> list[dict]:
                 seen.add((d.doc_id, text))
                 rows.append({"文件": d.doc_id, "注入的文字": text})
     return rows
+
+
+SUMMARY_COLUMNS = ("标题", "文件", "发布机关", "日期", "条款数", "质量标记")  # what fits a screen; the rest on demand
+
+
+def summary_rows(rows: list[dict]) -> list[dict]:
+    """The corpus table narrowed to the columns that fit a screen (``corpus_rows`` has every field)."""
+    return [{name: row[name] for name in SUMMARY_COLUMNS} for row in rows]
+
+
+def upload_rows(uploads: list[dict], documents: Mapping[str, Document], skipped, clause_counts, building: bool):
+    """One row per file added in this session: what was saved, and whether the index has read it (with its
+    clause count), could not read it (why, in Chinese), or is still building. ``uploads`` holds the dicts the
+    corpus page recorded: {"name", "path" (resolved, "" when refused), "message"}."""
+    from pathlib import Path
+
+    from ipqa.views.findings import skip_reason
+
+    docs = {str(Path(d.source).resolve()): d for d in documents.values()}
+    unread = {str(Path(s.path).resolve()): s.reason for s in skipped}
+    rows = []
+    for item in uploads:
+        path = item["path"]
+        if not path:
+            state = "未保存"
+        elif path in docs:
+            state = f"已索引（{clause_counts.get(docs[path].doc_id, 0)} 个条款）"
+        elif path in unread and not building:
+            state = "未能读取：" + skip_reason(unread[path])
+        else:
+            state = "正在建立索引…" if building else "等待建立索引"
+        rows.append({"文件": item["name"], "结果": item["message"], "索引": state})
+    return rows

@@ -4,7 +4,9 @@ Pure functions over the index and records; the CLI only prints what they return.
 from __future__ import annotations
 
 from ipqa.answer.citations import display
-from ipqa.records import Answer, Clause, Document, Hit, SearchResult, display_title
+from ipqa.records import Answer, Clause, Document, Flag, Hit, SearchResult, display_title
+from ipqa.views.findings import flag_detail, message_text, note_text
+from ipqa.views.labels import FLAG_LABELS, dense_banner, level_label, validity_label
 
 
 class UnknownId(KeyError):
@@ -126,7 +128,7 @@ def index_dict(index) -> dict:
 
 def answer_text(answer: Answer, closest: int = 3) -> str:
     """The answer, then each numbered citation (reference, 发文字号, quote); the closest clauses when unanswered."""
-    lines = [answer.text]
+    lines = [message_text(answer.text)]
     if answer.confidence and answer.confidence != answer.text:
         lines.append(f"（{answer.confidence.rstrip('。')}）")
     if answer.citations:
@@ -141,8 +143,22 @@ def answer_text(answer: Answer, closest: int = 3) -> str:
         lines.append("最接近的条款（不足以回答）：")
         for h in answer.hits[:closest]:
             lines.append(f"- {h.clause.clause_id}  {display(h.clause.clean_text)[:80]}")
-    lines.extend(f"注意：{note}" for note in answer.notes)
+    lines.extend(f"注意：{text}" for note in answer.notes if (text := cli_note(note)))
     return "\n".join(lines)
+
+
+def cli_note(note: str) -> str:
+    """A search note in Chinese for the terminal: semantic search off in one line (``ipqa info`` says why), the
+    others as the app says them; "" for one with no Chinese wording (it stays in ``--json``)."""
+    if note.startswith("semantic search off"):
+        return dense_banner(note) + "（原因见 ipqa info）"
+    return note_text(note)
+
+
+def flag_line(flag: Flag) -> str:
+    """A data-quality finding in Chinese: its label and, when it has one, its detail."""
+    detail = flag_detail(flag)
+    return FLAG_LABELS.get(flag.kind, "其他数据质量问题") + (f"：{detail}" if detail else "")
 
 
 def _document_view(index, doc: Document) -> str:
@@ -155,14 +171,14 @@ def _document_view(index, doc: Document) -> str:
         ("成文日期", m.date_written),
         ("发布日期", m.date_published),
         ("地区", m.region),
-        ("层级", m.level),
+        ("层级", level_label(m.level) if m.level else ""),
         ("类型", m.doc_type),
-        ("有效性", m.validity),
+        ("有效性", validity_label(m.validity)),
         ("来源文件", doc.source),
-        ("sha256", doc.sha256),
+        ("文件校验值（SHA-256）", doc.sha256),
     ]
     lines = [f"{doc.doc_id}"] + [f"  {k}：{v}" for k, v in fields if v]
-    lines.extend(f"  标记：{f.kind} {f.detail}" for f in doc.flags)
+    lines.extend(f"  标记：{flag_line(f)}" for f in doc.flags)
     clauses = [c for c in index.clauses if c.doc_id == doc.doc_id]
     lines.append(f"  条款（{len(clauses)}）：")
     for c in clauses:
@@ -183,7 +199,7 @@ def _clause_view(index, clause: Clause, context: int) -> str:
         lines.append(f"  牵头/负责：{'、'.join(deps.lead)}")
     if deps.support:
         lines.append(f"  配合：{'、'.join(deps.support)}")
-    lines.extend(f"  标记：{f.kind} {f.detail}" for f in clause.flags)
+    lines.extend(f"  标记：{flag_line(f)}" for f in clause.flags)
     siblings = [c for c in index.clauses if c.doc_id == clause.doc_id]
     at = next(i for i, c in enumerate(siblings) if c.clause_id == clause.clause_id)
     for c in siblings[max(at - context, 0) : at + context + 1]:
@@ -204,5 +220,5 @@ def describe(index, item_id: str, context: int = 1) -> str:
         pass
     close = [d for d in index.documents if item_id in d or d in item_id]
     close += [c.clause_id for c in index.clauses if c.clause_id.startswith(item_id)][:5]
-    hint = f"; did you mean {', '.join(close[:5])}?" if close else "; `ipqa info` lists the documents"
-    raise UnknownId(f"no document or clause {item_id!r} in the index{hint}")
+    hint = f"；是不是 {'、'.join(close[:5])}？" if close else "；ipqa info 列出索引中的文件"
+    raise UnknownId(f"索引中没有文件或条款 {item_id!r}{hint}")

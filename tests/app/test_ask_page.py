@@ -3,13 +3,14 @@ and a message instead of a traceback for bad input."""
 
 from __future__ import annotations
 
-import csv
 import io
 
 import pytest
+from docx import Document as WordDocument
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from ipqa.text import normalise
+from ipqa.views.export import read_csv_sections
 from tests.helpers.apptest import PLEDGE, ask, html_bodies, visible_text
 
 
@@ -55,15 +56,20 @@ def test_export_downloads_contain_the_citations(app, monkeypatch):
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
     at = ask(app, PLEDGE)
-    assert [b.label for b in at.download_button] == ["导出 CSV", "导出 Markdown"]
+    assert [b.label for b in at.download_button] == ["导出 CSV", "导出 Markdown", "导出 Word"]
     cited = at.session_state["_answer"][1].citations[0]
-    rows = list(csv.DictReader(io.StringIO(saved["ipqa-results.csv"].decode("utf-8-sig"))))
-    cite_row = next(r for r in rows if r["类别"] == "答案引用")
+    sections = read_csv_sections(saved["ipqa-results.csv"].decode("utf-8-sig"))
+    cite_row = sections["答案引用"][0]
     assert cite_row["引用"] == cited.reference() and cite_row["文件校验值"] == cited.sha256
     assert cite_row["引文"] == cited.quote
     md = saved["ipqa-results.md"].decode("utf-8")
     assert cited.reference().replace(".", "\\.") in md or cited.reference() in md
     assert cited.sha256 in md
+    word = [p.text for p in WordDocument(io.BytesIO(saved["ipqa-results.docx"])).paragraphs]
+    assert PLEDGE in word and any(cited.sha256 in p for p in word)
+    at.radio(key="script").set_value("traditional").run()  # the exports follow the page's script
+    sections = read_csv_sections(saved["ipqa-results.csv"].decode("utf-8-sig"))
+    assert sections["文字"][0]["值"] == "繁體" and "原文引文" in sections["答案引用"][0]
 
 
 @pytest.mark.parametrize("question", ["", "   ", "知" * 10_000, "😀🎉🚀", "？！。"])
@@ -96,3 +102,21 @@ def test_the_answer_says_how_sure_it_is(app):
     app.run()
     assert not app.exception
     assert any(c.value.startswith("把握") for c in app.caption), [c.value for c in app.caption]
+
+
+def test_a_question_over_the_limit_never_goes_into_the_address(app):
+    """Links the app writes stay far below the ~128 KB request line the server accepts (a longer address gets the
+    server's own HTTP 400 before the app runs): a question over MAX_QUESTION_CHARS is refused, not shared."""
+    from ipqa.settings import MAX_QUESTION_CHARS
+
+    at = ask(app, "知" * (MAX_QUESTION_CHARS + 1))
+    assert "太长" in at.info[0].value and "q" not in at.query_params
+    at = ask(app, "知" * MAX_QUESTION_CHARS)
+    assert at.query_params["q"] == "知" * MAX_QUESTION_CHARS
+
+
+def test_a_question_of_question_words_only_is_told_in_chinese(app):
+    at = ask(app, "什么？")
+    assert not at.exception
+    assert any("没有可检索的词" in i.value for i in at.info)
+    assert not any("searchable" in i.value for i in at.info)

@@ -3,7 +3,7 @@ the way back to the question, the script switch, document markup shown as text, 
 
 from __future__ import annotations
 
-from tests.helpers.apptest import PLEDGE, Tags, ask, html_bodies
+from tests.helpers.apptest import PLEDGE, Tags, ask, html_bodies, own_scripts
 
 
 def test_open_cited_document_at_the_clause(app):
@@ -16,6 +16,7 @@ def test_open_cited_document_at_the_clause(app):
     assert any('class="ipqa-outline"' in b and 'class="ipqa-item ipqa-current"' in b for b in bodies)
     doc_html = next(b for b in bodies if 'class="ipqa-doc"' in b)
     assert "ipqa-cited" in doc_html
+    assert any("scrollIntoView" in body and cited.clause_id in body for body in own_scripts(at))  # opens at it
     at.button(key="back").click().run()
     assert at.query_params["q"] == PLEDGE and at.text_input(key="question").value == PLEDGE
     at.button(key="open_cite_1").click().run()

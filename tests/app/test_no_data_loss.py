@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 
+from app_pages.indexing import wait_for_build
 from ipqa.index.build import build_index
 from ipqa.index.searcher import Index
 from ipqa.index.state import built_roots, index_changes
@@ -67,6 +68,7 @@ def test_a_rebuild_that_drops_documents_waits_for_a_confirmation(two_folders, mo
         assert len(Index.load(index_dir).documents) == 5  # still the old index, serving
         at.button(key="confirm_rebuild").click().run()
         assert not at.exception
+        assert not wait_for_build(index_dir).running  # the rebuild runs in the background
         assert len(Index.load(index_dir).documents) == 3  # rebuilt only once confirmed
     finally:
         import streamlit as st

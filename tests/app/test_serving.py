@@ -62,3 +62,10 @@ def test_served_app_is_reachable_on_localhost_only(built, tmp_path):
         assert not reachable(address, port), f"the app answers on {address}:{port}"
     log = (tmp_path / "streamlit.log").read_text(encoding="utf-8", errors="replace")
     assert "Inotify" not in log
+
+
+def test_uploads_have_the_corpus_file_limit():
+    from ipqa.settings import MAX_FILE_BYTES
+
+    config = tomllib.loads(CONFIG.read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] << 20 == MAX_FILE_BYTES  # megabytes, as Streamlit counts them

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app_pages.indexing import wait_for_build
 from ipqa.text import normalise
 from tests.helpers.apptest import PLEDGE, app_test, ask, visible_text, write_corpus
 
@@ -16,11 +17,17 @@ def test_first_run_builds_the_index_then_answers(tmp_path, monkeypatch):
     st.cache_resource.clear()
     at = app_test()
     at.query_params["q"] = PLEDGE
-    at.run()
-    st.cache_resource.clear()
+    try:
+        at.run()
+        assert not at.exception
+        assert any("首次使用" in p.text for p in at.get("progress"))  # the build runs in the background
+        assert not wait_for_build(tmp_path / "index").running
+        at.run()
+    finally:
+        st.cache_resource.clear()
     assert not at.exception
     assert (tmp_path / "index" / "manifest.json").exists()
-    assert any("索引已建立" in t.value for t in at.toast)
+    assert any("索引已更新" in s.value for s in at.success)
     assert "省市场监管局" in normalise(visible_text(at))
 
 

@@ -114,7 +114,7 @@ def test_cli_ask_verify_show(built, tmp_path):
     doc = runner.invoke(main, ["show", data["citations"][0]["doc_id"], "--index", str(index_dir)])
     assert doc.exit_code == 0 and clause_id in doc.output
     missing = runner.invoke(main, ["show", "no/such#id", "--index", str(index_dir)])
-    assert missing.exit_code != 0 and "no document or clause" in missing.output
+    assert missing.exit_code != 0 and "索引中没有文件或条款" in missing.output
     assert "Traceback" not in missing.output
     absent = runner.invoke(main, ["ask", QUESTION, "--index", str(tmp_path / "nowhere")])
     assert absent.exit_code != 0 and "ipqa build" in absent.output
@@ -123,7 +123,7 @@ def test_cli_ask_verify_show(built, tmp_path):
 def test_cli_user_errors_are_messages_not_tracebacks(tmp_path):
     runner = CliRunner()
     blank = runner.invoke(main, ["ask", "  ", "--index", str(tmp_path)])
-    assert blank.exit_code == 1 and "question is empty" in blank.output
+    assert blank.exit_code == 1 and "问题是空的" in blank.output
     junk = tmp_path / "junk.json"
     junk.write_text("{broken", encoding="utf-8")
     bad = runner.invoke(main, ["verify", str(junk)])

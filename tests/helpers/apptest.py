@@ -53,7 +53,19 @@ class Tags(HTMLParser):
 
 
 def html_bodies(at: AppTest) -> list[str]:
-    return [el.value for el in at.get("html")]
+    """The HTML blocks rendered as markup only; the app's own fixed scripts (ipqa/views/scripts.py, the only
+    blocks allowed to run JavaScript) are checked by ``own_scripts`` instead."""
+    return [el.value for el in at.get("html") if not el.proto.unsafe_allow_javascript]
+
+
+def own_scripts(at: AppTest) -> list[str]:
+    """The blocks allowed to run JavaScript; each must be one of the fixed scripts of ipqa/views/scripts.py."""
+    from ipqa.views import scripts
+
+    bodies = [el.value for el in at.get("html") if el.proto.unsafe_allow_javascript]
+    for body in bodies:
+        assert body == scripts.LANG_SCRIPT or body.startswith(scripts.scroll_to_cited("").split("/*")[0]), body
+    return bodies
 
 
 def visible_text(at: AppTest) -> str:

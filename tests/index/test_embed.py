@@ -91,7 +91,7 @@ def test_a_rebuild_reuses_the_checkpoints_and_the_cli_resumes(tmp_path, tiny_mod
     report = build_index([corpus], index_dir, settings, embed=False)
     assert "being computed" in report.dense_status
     result = CliRunner().invoke(main, ["embed", "--index", str(index_dir)])
-    assert result.exit_code == 0 and "semantic search on" in result.output
+    assert result.exit_code == 0 and "语义检索已开启" in result.output
     assert 0 < len(seen) <= 3  # only the changed clauses
     assert Index.load(index_dir).dense_status == ""
 
@@ -100,4 +100,4 @@ def test_embed_on_an_index_without_a_model_says_why(tmp_path):
     index_dir = tmp_path / "index"
     build_index([CORPUS], index_dir, Settings(model=""))
     result = CliRunner().invoke(main, ["embed", "--index", str(index_dir)])
-    assert result.exit_code == 0 and "semantic search off: disabled by setting" in result.output
+    assert result.exit_code == 0 and "语义检索未开启：disabled by setting" in result.output

@@ -308,8 +308,8 @@ def test_cli_build_search_info(tmp_path):
     index_dir = tmp_path / "index"
     built = _cli("build", corpus, "--index", index_dir, "--model", "")
     assert built.exit_code == 0, built.output
-    assert "2 documents" in built.output and "semantic search off: disabled by setting" in built.output
-    assert "skipped" in built.output and "empty.txt" in built.output
+    assert "2 个文件" in built.output and "语义检索未开启：disabled by setting" in built.output
+    assert "未能读取" in built.output and "empty.txt" in built.output and "建立索引：分词" in built.output
 
     found = _cli("search", "地理標志產品", "--index", index_dir, "--json", "-k", "2")
     assert found.exit_code == 0, found.output
@@ -329,7 +329,11 @@ def test_cli_build_search_info(tmp_path):
     assert json.loads(info.output)["state"] == "fresh"
     (corpus / "simplified.txt").write_text(SIMPLIFIED + "（三）补充。\n", encoding="utf-8")
     text = _cli("info", "--index", index_dir)
-    assert "stale" in text.output and "simplified.txt" in text.output and "retriever dense: off" in text.output
+    assert (
+        "索引已过期" in text.output
+        and "simplified.txt" in text.output
+        and "检索器 dense（语义相近）：未开启" in text.output
+    )
 
 
 def test_cli_without_index_says_to_build(tmp_path):

@@ -4,6 +4,7 @@ cited answer, open the cited document at the clause; document HTML stays text. S
 from __future__ import annotations
 
 import shutil
+from urllib.parse import quote
 
 import pytest
 
@@ -21,6 +22,18 @@ HOSTILE = """测试市人民政府关于印发测试市专利导航工作方案�
 """
 
 
+served_index: list = []  # the index the module's app serves, for tests that pick clauses from it
+
+
+@pytest.fixture(scope="module")
+def served_long_clause(served):
+    """The longest document and a clause three quarters of the way down it."""
+    index = served_index[-1]
+    doc = max(index.documents.values(), key=lambda d: len(d.text))
+    clauses = [c for c in index.clauses if c.doc_id == doc.doc_id]
+    return doc, clauses[len(clauses) * 3 // 4]
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     problem = browser_problem()
@@ -36,7 +49,9 @@ def served(tmp_path_factory):
         shutil.copy(seed, corpus / seed.name)
     (corpus / "900_hostile.txt").write_text(HOSTILE, encoding="utf-8")
     build_index([corpus], base / "index", Settings(model=""))
-    hostile = [c for c in Index.load(base / "index").clauses if c.doc_id == "900_hostile"]
+    index = Index.load(base / "index")
+    hostile = [c for c in index.clauses if c.doc_id == "900_hostile"]
+    served_index.append(index)
     env = {"IPQA_INDEX": str(base / "index"), "IPQA_CORPUS": str(corpus), "IPQA_MODEL": ""}
     ARTIFACTS.mkdir(exist_ok=True)
     with serve_app(env, log_path=ARTIFACTS / "browser-streamlit.log") as url, chromium() as driver:
@@ -65,6 +80,53 @@ def test_ask_with_enter_then_open_the_cited_clause(served):
     assert "doc=" in driver.current_url and "clause=" in driver.current_url
     assert wait_for(driver, ".ipqa-outline .ipqa-current a").is_displayed()  # its section starts unfolded
     driver.save_screenshot(str(ARTIFACTS / "browser-document.png"))
+
+
+def in_viewport(driver, css: str, timeout: float = 30) -> bool:
+    """Whether the element matching ``css`` comes to lie within the window's height (waiting for the scroll)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    inside = (
+        "const r = document.querySelector(arguments[0]).getBoundingClientRect();"
+        "return r.height > 0 && r.top >= 0 && r.top < window.innerHeight;"
+    )
+    try:
+        WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda d: d.execute_script(inside, css))
+    except Exception:  # noqa: BLE001 - a timeout: the answer is no
+        return False
+    return True
+
+
+def test_document_opens_with_the_cited_clause_in_view_and_the_page_says_chinese(served, served_long_clause):
+    """A clause far down a long document, opened at 1400×1000: it is on screen, and again with 显示全文."""
+    from urllib.parse import urlencode
+
+    url, _, _ = served
+    doc, clause = served_long_clause
+    first_line = doc.text.strip().splitlines()[0].strip()
+    with chromium(1400, 1000) as driver:
+        driver.get(url + "/?" + urlencode({"doc": doc.doc_id, "clause": clause.clause_id, "q": PLEDGE}))
+        wait_for(driver, ".ipqa-doc .ipqa-cited")
+        assert in_viewport(driver, ".ipqa-doc .ipqa-cited")
+        assert driver.execute_script("return document.documentElement.lang") == "zh-CN"
+        toggle = wait_for(driver, "input[aria-label='显示全文']")  # the switch's own input (its label is decoration)
+        driver.execute_script("arguments[0].click()", toggle)
+        wait_for(driver, ".ipqa-doc", contains=first_line)  # the full text, from its first line
+        assert in_viewport(driver, ".ipqa-doc .ipqa-cited")
+        assert driver.execute_script("return document.querySelector('.ipqa-doc').scrollHeight") > 3000
+        driver.save_screenshot(str(ARTIFACTS / "browser-cited-in-view.png"))
+
+
+def test_document_id_in_the_address_is_text_in_the_error_box(served):
+    """?doc= naming nothing is reported with the id as text: not a link, even when it looks like one."""
+    from selenium.webdriver.common.by import By
+
+    url, driver, _ = served
+    driver.get(url + "/?doc=" + quote("https://evil.example/x www.evil.example a@evil.example"))
+    alert = wait_for(driver, "[data-testid='stAlert']", contains="没有这个文件")
+    shown = alert.text.replace("\u2060", "")  # (the invisible word joiners that keep it from becoming a link)
+    assert "https://evil.example/x" in shown and "a@evil.example" in shown
+    assert not alert.find_elements(By.CSS_SELECTOR, "a")
 
 
 def test_document_html_renders_as_text(served):

@@ -234,7 +234,7 @@ def test_fifo_build_in_a_child_process_ends(tmp_path):
     cmd = [sys.executable, "-m", "ipqa.cli", "build", str(corpus), "--index", str(tmp_path / "index"), "--model", ""]
     done = subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=180, env=env, cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "Indexed 2 documents" in done.stdout
+    assert "2 个文件" in done.stdout
     assert "FIFO" in done.stdout and "character device" in done.stdout
 
 
@@ -311,7 +311,7 @@ def test_links_outside_are_read_when_the_user_opts_in(linked, tmp_path):
     result = CliRunner().invoke(
         main, ["build", str(linked), "--index", str(tmp_path / "cli"), "--model", "", "--outside-links"]
     )
-    assert result.exit_code == 0 and "Indexed 5 documents" in result.output, result.output
+    assert result.exit_code == 0 and "5 个文件" in result.output, result.output
 
 
 def test_an_unreadable_sub_folder_is_reported_not_lost(tmp_path, monkeypatch):

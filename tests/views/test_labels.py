@@ -286,6 +286,7 @@ def test_one_question_length_limit_for_the_app_and_the_search():
         ("2.推进质押融资(省市场监管局负责)", "2\\.推进质押融资(省市场监管局负责)"),
         ("一、总则\n1.目标\n  2) 任务\n- 列表\n+ 加\n===\r3.回车后", None),
         ("第三条 国家鼓励3.5倍 a-b c+d", "第三条 国家鼓励3.5倍 a-b c+d"),
+        ("见https://a.cn/x、WWW.b.cn或c@d.cn", "见https\\://a.cn/x、WWW\\.b.cn或c\\@d.cn"),  # no autolink
     ],
 )
 def test_md_escape_keeps_document_markup_literal(text, escaped):
@@ -328,3 +329,14 @@ def test_a_card_from_a_scan_says_the_text_is_machine_read():
     assert not any("机器识别" in w for w in hit_card(1, hit, doc, []).warnings)
     scanned = replace(doc, flags=(Flag("ocr", "text machine-read by tesseract … mean confidence 93%"),))
     assert any("机器识别" in w for w in hit_card(1, hit, scanned, []).warnings)
+
+
+def test_md_text_keeps_addresses_from_becoming_links_on_screen_only():
+    from ipqa.views.labels import WORD_JOINER, md_escape, md_text
+
+    text = "见https://a.cn/x、www.b.cn或c@d.cn，第2.3条"
+    shown = md_text(text)
+    plain = shown.replace("\\", "")
+    assert "https://" not in plain and "www." not in plain and "c@" not in plain
+    assert shown.replace(WORD_JOINER, "") == md_escape(text)  # the same text, less the invisible joiners
+    assert WORD_JOINER not in md_escape(text)  # exports keep the document's own characters
