@@ -49,7 +49,16 @@ def _bar(label: str):
     is_flag=True,
     help="Also read files and folders that links in the corpus point to outside the corpus folders.",
 )
-def build(dirs, index_dir, model, no_embed, outside_links):
+@click.option(
+    "--engine",
+    default="files",
+    envvar="IPQA_ENGINE",
+    show_default=True,
+    help="Where the keyword index lives: files (the index folder), milvus://PATH.db (milvus-lite, one process) or "
+    "milvus://HOST:PORT (a Milvus server; token in IPQA_MILVUS_TOKEN).",
+)
+@click.option("--milvus-collection", default="ipqa", show_default=True, help="The Milvus collection to use.")
+def build(dirs, index_dir, model, no_embed, outside_links, engine, milvus_collection):
     """Index the documents under DIRS (default: corpus/) into the index folder, reusing unchanged clauses.
     Keyword search serves as soon as the index is swapped in; missing clause vectors are computed after that,
     in checkpointed chunks (an interrupted run is resumed by `ipqa embed`)."""
@@ -65,10 +74,20 @@ def build(dirs, index_dir, model, no_embed, outside_links):
     from ipqa.index.lock import BuildLocked
 
     settings = Settings(outside_links=outside_links, **({} if model is None else {"model": model}))
+    if engine not in ("", "files"):
+        from ipqa.retrieval.milvus_store import parse_engine
+
+        try:  # a milvus-lite path is saved absolute, so a query from another folder finds the same file
+            engine = parse_engine(engine, milvus_collection).canonical()
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+    from ipqa.retrieval.milvus_store import MilvusUnavailable
+
+    settings = settings.with_engine(engine, milvus_collection)
     progress = _bar("build")
     try:
         report = build_index(roots, Path(index_dir), settings, progress=progress, embed=not no_embed)
-    except BuildLocked as exc:
+    except (BuildLocked, MilvusUnavailable) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         progress.finish()
