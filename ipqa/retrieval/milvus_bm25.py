@@ -40,8 +40,17 @@ class MilvusBM25Retriever:
     name: ClassVar[str] = "milvus_bm25"
     label: ClassVar[str] = "关键词匹配"
 
-    def __init__(self, engine: ms.Engine, pks: list[str], docs: list[str], doc_of_row: np.ndarray, client=None):
+    def __init__(
+        self,
+        engine: ms.Engine,
+        pks: list[str],
+        docs: list[str],
+        doc_of_row: np.ndarray,
+        df: dict[str, int],
+        client=None,
+    ):
         self.engine = engine
+        self.df = df  # token → clauses holding it: the idf the answer gate weighs words by, without a round trip
         self.pks = pks
         self.docs = docs  # the documents in row order
         self.doc_of_row = doc_of_row  # row → index into docs
@@ -69,19 +78,26 @@ class MilvusBM25Retriever:
         except ms.errors() as exc:
             log.warning("Milvus build failed: %s", exc)
             raise ms.MilvusUnavailable(f"写入 Milvus 失败（{engine.describe()}）：{exc}") from None
-        retriever = cls(engine, pks, docs, doc_of_row, client)
+        retriever = cls(engine, pks, docs, doc_of_row, doc_frequencies(rows), client)
         return retriever, retriever.status()
 
     @classmethod
     def load(cls, folder: Path, status: RetrieverStatus, settings: Settings) -> MilvusBM25Retriever:
         data = json.loads((folder / FOLDER / ROWS).read_text(encoding="utf-8"))
         engine = ms.parse_engine(settings.engine, settings.milvus_collection)
-        return cls(engine, data["pks"], data["docs"], np.asarray(data["doc_of_row"], dtype=np.int32))
+        df = dict(zip(data["vocab"], data["df"]))
+        return cls(engine, data["pks"], data["docs"], np.asarray(data["doc_of_row"], dtype=np.int32), df)
 
     def save(self, folder: Path) -> list[str]:
         target = folder / FOLDER
         target.mkdir(parents=True, exist_ok=True)
-        data = {"pks": self.pks, "docs": self.docs, "doc_of_row": self.doc_of_row.tolist()}
+        data = {
+            "pks": self.pks,
+            "docs": self.docs,
+            "doc_of_row": self.doc_of_row.tolist(),
+            "vocab": list(self.df),
+            "df": list(self.df.values()),
+        }
         (target / ROWS).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         return [f"{FOLDER}/{ROWS}"]
 
@@ -114,7 +130,7 @@ class MilvusBM25Retriever:
         if allowed is not None:
             # the index's own filter (Filters.accepts, per document) as the documents it allows: equivalent by
             # construction, and Milvus applies it before the top k is cut
-            kwargs = {"filter": "doc_id in {docs}", "filter_params": {"docs": self._allowed_docs(allowed)}}
+            kwargs = {"filter": ms.doc_filter(self._allowed_docs(allowed))}
         try:
             found = client.search(
                 self.engine.collection,
@@ -123,6 +139,7 @@ class MilvusBM25Retriever:
                 limit=min(k, 16_384),  # Milvus' largest top k
                 output_fields=["pk"],
                 search_params={"params": {"drop_ratio_search": 0.0}},
+                timeout=ms.REQUEST_SECONDS,
                 **kwargs,
             )[0]
         except ms.errors() as exc:
@@ -133,6 +150,13 @@ class MilvusBM25Retriever:
         hits = [(self._row[h["id"]], float(h["distance"]) / scale) for h in found if h["id"] in self._row]
         # the files engine's order: score descending, then row ascending (Milvus leaves ties in any order)
         return sorted((h for h in hits if h[1] > 0), key=lambda h: (-h[1], h[0]))
+
+    def idf(self, token: str) -> float | None:
+        """Lucene's idf of ``token`` over the rows, as :meth:`ipqa.retrieval.lexical.Lexical.idf` and Milvus compute it."""
+        df = self.df.get(token, 0)
+        if not df:
+            return None
+        return float(np.log1p((len(self.pks) - df + 0.5) / (df + 0.5)))
 
     def _allowed_docs(self, allowed: np.ndarray) -> list[str]:
         return [self.docs[i] for i in np.unique(self.doc_of_row[allowed]).tolist()]
@@ -155,6 +179,21 @@ def weighted_text(tokens: Sequence[str], expansion: Sequence[tuple[str, float]])
     for (token, _), w in zip(((t, w) for t, w in expansion if w > 0), weights):
         words.extend([token] * int(w * m))
     return " ".join(words), m
+
+
+def doc_frequencies(rows: BuildRows) -> dict[str, int]:
+    """Token → number of rows holding it (a row × token count matrix in CSC layout: its column lengths)."""
+    from scipy import sparse
+
+    n = len(rows.offsets) - 1
+    if n == 0 or len(rows.ids) == 0:
+        return {}
+    docs = np.repeat(np.arange(n, dtype=np.int32), np.diff(rows.offsets))
+    ones = np.ones(len(docs), dtype=np.int32)
+    counts = sparse.csc_matrix((ones, (docs, rows.ids.astype(np.int32))), shape=(n, len(rows.vocab)))
+    counts.sum_duplicates()
+    df = np.diff(counts.indptr)
+    return {rows.vocab[t]: int(df[t]) for t in np.flatnonzero(df).tolist()}
 
 
 def _tokens_text(rows: BuildRows, i: int) -> str:

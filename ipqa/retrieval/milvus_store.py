@@ -30,6 +30,7 @@ MAX_TOKENS_BYTES = 65_535  # Milvus' VARCHAR limit
 INSERT_BATCH = 2_000
 DELETE_BATCH = 1_000
 CONNECT_SECONDS = 10  # fail in seconds, not after grpc's minute of retries, when a server is down
+REQUEST_SECONDS = 30  # a search, delete or insert: pymilvus otherwise retries a failing one for minutes
 
 
 class MilvusUnavailable(RuntimeError):
@@ -163,11 +164,19 @@ def stored_documents(client, name: str) -> dict[str, frozenset[tuple[str, str]]]
     return {doc: frozenset(pairs) for doc, pairs in out.items()}
 
 
+def quoted(value: str) -> str:
+    """``value`` as a string literal of a Milvus expression (milvus-lite 2.5.1 has no expression templates)."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def doc_filter(doc_ids: Iterable[str]) -> str:
+    """The expression keeping the rows of ``doc_ids``."""
+    return f"doc_id in [{', '.join(map(quoted, doc_ids))}]"
+
+
 def delete_documents(client, name: str, doc_ids: Sequence[str]) -> None:
     for start in range(0, len(doc_ids), DELETE_BATCH):
-        part = list(doc_ids[start : start + DELETE_BATCH])
-        # a template keeps ids with quotes or backslashes out of the expression's syntax
-        client.delete(name, filter="doc_id in {ids}", filter_params={"ids": part})
+        client.delete(name, filter=doc_filter(doc_ids[start : start + DELETE_BATCH]), timeout=REQUEST_SECONDS)
 
 
 def insert_rows(client, name: str, rows: Iterable[dict]) -> int:
@@ -178,10 +187,10 @@ def insert_rows(client, name: str, rows: Iterable[dict]) -> int:
             raise ValueError(f"clause {row['pk']} has more than {MAX_TOKENS_BYTES} bytes of tokens")
         batch.append(row)
         if len(batch) == INSERT_BATCH:
-            client.insert(name, batch)
+            client.insert(name, batch, timeout=REQUEST_SECONDS)
             done += len(batch)
             batch = []
     if batch:
-        client.insert(name, batch)
+        client.insert(name, batch, timeout=REQUEST_SECONDS)
         done += len(batch)
     return done

@@ -38,12 +38,12 @@ QUERIES = [
     "知识产权人才培养",
 ]
 FILTERS = [
-    Filters(level="provincial"),
-    Filters(region="甘肃"),
+    Filters(level="county"),
+    Filters(region="泰安"),
     Filters(year_from=2021),
-    Filters(year_from=2019, year_to=2021),
+    Filters(year_from=2019, year_to=2022),
     Filters(doc_ids=("001_e22083f13b5790bb", "003_b2f02c604ed1004b")),
-    Filters(issuer="知识产权局"),
+    Filters(issuer="人民政府", doc_type="规划"),
 ]
 
 
@@ -147,7 +147,7 @@ def test_document_updated_in_place(engines, caplog):
         encoding="utf-8",
     )
     (corpus / "004_deb30e83b76c7ed3.txt").unlink()
-    (corpus / "005_new.txt").write_text(
+    (corpus / '005_"新".txt').write_text(  # a quote in the id: the filter expression escapes it
         "关于开展商标品牌指导站建设的通知\n一、目标\n到2026年建成商标品牌指导站10家。\n", encoding="utf-8"
     )
     with caplog.at_level("INFO", logger="ipqa.retrieval.milvus_bm25"):
@@ -164,6 +164,11 @@ def test_document_updated_in_place(engines, caplog):
     assert_same_top10(files, milvus)  # idf and lengths follow the deletes
     top = milvus.search("专利导航工作由市知识产权局负责解释", 1).hits[0]
     assert top.clause.doc_id.startswith("003") and "负责解释" in top.clause.text
+    new = next(d for d in docs if d.startswith("005"))
+    assert '"' in new
+    only = Filters(doc_ids=(new,))
+    found = milvus.search("商标品牌指导站", 10, only).hits
+    assert found and {h.clause.doc_id for h in found} == {new}
 
 
 def test_unchanged_rebuild_writes_nothing(engines, caplog):
