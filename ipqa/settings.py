@@ -50,6 +50,9 @@ class Settings:
     # "milvus_bm25" in place of "bm25" in retrievers (engine_settings does both).
     engine: str = ""
     milvus_collection: str = "ipqa"
+    # The clause vectors' index in Milvus (ipqa.retrieval.milvus_vectors): FLAT is exact, as faiss is here;
+    # milvus-lite also takes IVF_FLAT and AUTOINDEX, and HNSW needs a Milvus server.
+    milvus_dense_index: str = "FLAT"
     # Read files and folders that corpus links point to outside the corpus folders. Off: such a link is skipped
     # with the reason, so `ln -s /etc/passwd corpus/x.txt` cannot put /etc/passwd into search results.
     outside_links: bool = False

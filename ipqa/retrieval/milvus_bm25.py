@@ -205,28 +205,7 @@ def sync(client, name: str, rows: BuildRows, pks: list[str], settings: Settings)
     """Bring collection ``name`` in step with ``rows``: per document, delete and re-insert only what changed."""
     description = ms.signature(settings.bm25_k1, settings.bm25_b, tokenizer_signature(settings.tokenizer))
     ms.open_collection(client, name, description, settings.bm25_k1, settings.bm25_b)
-    stored = ms.stored_documents(client, name)
-    wanted: dict[str, list[int]] = {}
-    for i, doc in enumerate(rows.doc_ids):
-        wanted.setdefault(doc, []).append(i)
-    keys = [k.hex() for k in rows.keys]
-    changed = [d for d, r in wanted.items() if stored.get(d) != frozenset((pks[i], keys[i]) for i in r)]
-    gone = [d for d in stored if d not in wanted]
-    ms.delete_documents(client, name, [d for d in changed if d in stored] + gone)
-    todo = [i for d in changed for i in wanted[d]]
-    inserted = ms.insert_rows(
-        client,
-        name,
-        ({"pk": pks[i], "doc_id": rows.doc_ids[i], "key": keys[i], "tokens": _tokens_text(rows, i)} for i in todo),
-    )
-    log.info(
-        "Milvus %s: %d documents unchanged, %d written (%d clauses), %d removed",
-        name,
-        len(wanted) - len(changed),
-        len(changed),
-        inserted,
-        len(gone),
-    )
+    ms.sync_documents(client, name, pks, rows.doc_ids, rows.keys, lambda i: {"tokens": _tokens_text(rows, i)})
 
 
 RETRIEVER = MilvusBM25Retriever

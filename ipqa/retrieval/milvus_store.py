@@ -151,6 +151,35 @@ def open_collection(client, name: str, description: str, k1: float, b: float) ->
     create_collection(client, name, description, k1, b)
 
 
+def sync_documents(
+    client, name: str, pks: Sequence[str], doc_ids: Sequence[str], keys: Sequence[bytes], content
+) -> tuple[int, int, int]:
+    """Per document, compare the (pk, key) pairs the collection holds with the rows': delete and re-insert a
+    document that differs (``content(i)`` gives row i's own fields), delete one no row has any more. Returns
+    (documents written, clauses written, documents removed)."""
+    stored = stored_documents(client, name)
+    wanted: dict[str, list[int]] = {}
+    for i, doc in enumerate(doc_ids):
+        wanted.setdefault(doc, []).append(i)
+    hexed = [k.hex() for k in keys]
+    changed = [d for d, r in wanted.items() if stored.get(d) != frozenset((pks[i], hexed[i]) for i in r)]
+    gone = [d for d in stored if d not in wanted]
+    delete_documents(client, name, [d for d in changed if d in stored] + gone)
+    todo = (i for d in changed for i in wanted[d])
+    inserted = insert_rows(
+        client, name, ({"pk": pks[i], "doc_id": doc_ids[i], "key": hexed[i], **content(i)} for i in todo)
+    )
+    log.info(
+        "Milvus %s: %d documents unchanged, %d written (%d clauses), %d removed",
+        name,
+        len(wanted) - len(changed),
+        len(changed),
+        inserted,
+        len(gone),
+    )
+    return len(changed), inserted, len(gone)
+
+
 def stored_documents(client, name: str) -> dict[str, frozenset[tuple[str, str]]]:
     """doc_id → the (pk, key) pairs the collection holds for it: what a build compares each document with."""
     out: dict[str, set[tuple[str, str]]] = {}
@@ -183,7 +212,7 @@ def insert_rows(client, name: str, rows: Iterable[dict]) -> int:
     batch: list[dict] = []
     done = 0
     for row in rows:
-        if len(row["tokens"].encode("utf-8", "surrogatepass")) > MAX_TOKENS_BYTES:
+        if len(row.get("tokens", "").encode("utf-8", "surrogatepass")) > MAX_TOKENS_BYTES:
             raise ValueError(f"clause {row['pk']} has more than {MAX_TOKENS_BYTES} bytes of tokens")
         batch.append(row)
         if len(batch) == INSERT_BATCH:

@@ -150,7 +150,7 @@ def test_document_updated_in_place(engines, caplog):
     (corpus / '005_"新".txt').write_text(  # a quote in the id: the filter expression escapes it
         "关于开展商标品牌指导站建设的通知\n一、目标\n到2026年建成商标品牌指导站10家。\n", encoding="utf-8"
     )
-    with caplog.at_level("INFO", logger="ipqa.retrieval.milvus_bm25"):
+    with caplog.at_level("INFO", logger="ipqa.retrieval.milvus_store"):
         milvus = _build(corpus, tmp / "milvus", engine)
     files = _build(corpus, tmp / "files")
     after = ms.stored_documents(client, "contract")
@@ -174,7 +174,7 @@ def test_document_updated_in_place(engines, caplog):
 def test_unchanged_rebuild_writes_nothing(engines, caplog):
     corpus, engine, tmp = engines
     _build(corpus, tmp / "milvus", engine)
-    with caplog.at_level("INFO", logger="ipqa.retrieval.milvus_bm25"):
+    with caplog.at_level("INFO", logger="ipqa.retrieval.milvus_store"):
         _build(corpus, tmp / "milvus", engine)
     assert "5 documents unchanged, 0 written (0 clauses), 0 removed" in caplog.text
 
@@ -236,3 +236,55 @@ def test_cli_build_with_engine_saves_an_absolute_path(tmp_path, monkeypatch):
     index = Index.load(tmp_path / "i")
     assert index.settings.engine == f"milvus://{tmp_path}/m.db" and index.settings.milvus_collection == "c"
     assert index.search("专利导航").hits
+
+
+def _dense_settings(model, engine: str = "", **kw) -> Settings:
+    return Settings(model=str(model), **kw).with_engine(engine, "contract")
+
+
+def test_dense_on_milvus_flat_equals_faiss_and_hybrid_top10_agrees(engines, tiny_model_dir):
+    corpus, engine, tmp = engines
+    build_index([corpus], tmp / "files", _dense_settings(tiny_model_dir))
+    build_index([corpus], tmp / "milvus", _dense_settings(tiny_model_dir, engine))
+    files, milvus = Index.load(tmp / "files"), Index.load(tmp / "milvus")
+    assert milvus.retrievers["dense"].status().details["kind"] == "milvus FLAT"
+    assert files.retrievers["dense"].status().details["kind"] == "flat"
+    for query in QUERIES:
+        a, b = files.search(query, 10), milvus.search(query, 10)
+        assert [h.clause.clause_id for h in a.hits] == [h.clause.clause_id for h in b.hits], query
+        assert [h.retrievers.get("dense") and h.retrievers["dense"].rank for h in a.hits] == [
+            h.retrievers.get("dense") and h.retrievers["dense"].rank for h in b.hits
+        ], query
+    for filters in FILTERS[:3]:
+        a, b = files.search("专利导航", 10, filters), milvus.search("专利导航", 10, filters)
+        assert [h.clause.clause_id for h in a.hits] == [h.clause.clause_id for h in b.hits], filters
+
+
+def test_dense_rebuild_reuses_the_collections_vectors(engines, tiny_model_dir):
+    corpus, engine, tmp = engines
+    build_index([corpus], tmp / "milvus", _dense_settings(tiny_model_dir, engine))
+    changed = corpus / "003_b2f02c604ed1004b.txt"
+    changed.write_text(
+        changed.read_text(encoding="utf-8") + "\n十、附则\n本方案由市知识产权局负责解释。\n", encoding="utf-8"
+    )
+    report = build_index([corpus], tmp / "milvus", _dense_settings(tiny_model_dir, engine))
+    assert 0 < report.encoded < 10 and report.reused_embeddings > 150  # only the changed clauses encoded
+    index = Index.load(tmp / "milvus")
+    assert index.retrievers["dense"].status().on and index.search("负责解释", 3).hits
+
+
+def test_dense_index_types_on_milvus_lite(engines, tiny_model_dir):
+    corpus, engine, tmp = engines
+    build_index([corpus], tmp / "i", _dense_settings(tiny_model_dir, engine, milvus_dense_index="IVF_FLAT"))
+    index = Index.load(tmp / "i")
+    assert index.retrievers["dense"].status().details["kind"] == "milvus IVF_FLAT"
+    assert index.retrievers["dense"].search(index_query(index, "专利导航"), 10, None)
+    with pytest.raises(ms.MilvusUnavailable, match="milvus-lite 不支持 HNSW"):
+        build_index([corpus], tmp / "i", _dense_settings(tiny_model_dir, engine, milvus_dense_index="HNSW"))
+    assert Index.load(tmp / "i").retrievers["dense"].status().details["kind"] == "milvus IVF_FLAT"  # kept
+
+
+def index_query(index: Index, text: str):
+    from ipqa.retrieval.base import Query
+
+    return Query(text, (text,))
