@@ -59,7 +59,8 @@ def citation_text(c: Citation, convert: Callable[[str], str] | None = None) -> s
 
 
 def _row(kind: str, n: int, c: Citation, hit: Hit | None) -> dict:
-    retr = hit.retrievers if hit else {}
+    # by label, so the Milvus engine's keyword retriever (milvus_bm25) fills the 关键词匹配 column as bm25 does
+    ranks = {label_of(name): r.rank for name, r in (hit.retrievers if hit else {}).items()}
     return {
         "类别": kind,
         "序号": n,
@@ -77,7 +78,7 @@ def _row(kind: str, n: int, c: Citation, hit: Hit | None) -> dict:
         "文件校验值": c.sha256,
         "来源文件": c.source,
         "综合得分": f"{hit.score:.6f}" if hit else "",
-        **{f"{label_of(name)}名次": (retr[name].rank if name in retr else "") for name in RETRIEVERS},
+        **{f"{label_of(name)}名次": ranks.get(label_of(name), "") for name in RETRIEVERS},
     }
 
 

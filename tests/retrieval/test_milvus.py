@@ -63,6 +63,13 @@ def engines(tmp_path):
     return corpus, engine, tmp_path
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """(files index, Milvus index) over the seeds as shipped, built once for the tests that only read them."""
+    tmp = tmp_path_factory.mktemp("milvus")
+    return _build(CORPUS, tmp / "files"), _build(CORPUS, tmp / "milvus", f"milvus://{tmp}/m.db")
+
+
 def _ranked(index: Index, query: str, filters: Filters | None = None) -> list[tuple[str, float]]:
     return [
         (h.clause.clause_id, h.retrievers[next(iter(h.retrievers))].score)
@@ -81,9 +88,8 @@ def assert_same_top10(files: Index, milvus: Index, filters: Filters | None = Non
     return seen
 
 
-def test_same_top10_same_scores_and_why_it_matched(engines):
-    corpus, engine, tmp = engines
-    files, milvus = _build(corpus, tmp / "files"), _build(corpus, tmp / "milvus", engine)
+def test_same_top10_same_scores_and_why_it_matched(built):
+    files, milvus = built
     assert milvus.settings.retrievers == ("milvus_bm25", "dense")
     assert "milvus_bm25" in milvus.retrievers and "bm25" not in milvus.retrievers
     assert assert_same_top10(files, milvus) > 100  # the queries do find things
@@ -92,9 +98,8 @@ def test_same_top10_same_scores_and_why_it_matched(engines):
     assert hit.matched_terms  # "why it matched" comes from the index, as on the files engine
 
 
-def test_expansion_weights_reproduced_by_repeating_tokens(engines):
-    corpus, engine, tmp = engines
-    milvus = _build(corpus, tmp / "milvus", engine)
+def test_expansion_weights_reproduced_by_repeating_tokens(built):
+    milvus = built[1]
     assert weighted_text(["a", "b"], [("c", 0.2)]) == ("a a a a a b b b b b c", 5)
     assert weighted_text(["a"], [("c", 0.5), ("d", 0.25)]) == ("a a a a c c d", 4)
     assert weighted_text(["a", "a"], []) == ("a a", 1)
@@ -108,9 +113,8 @@ def test_expansion_weights_reproduced_by_repeating_tokens(engines):
     assert [thrice[r] for r in once] == pytest.approx([3 * once[r] for r in once], rel=1e-5)
 
 
-def test_same_answers(engines):
-    corpus, engine, tmp = engines
-    files, milvus = _build(corpus, tmp / "files"), _build(corpus, tmp / "milvus", engine)
+def test_same_answers(built):
+    files, milvus = built
     answered = 0
     for question in QUERIES:
         a, b = ask(files, question), ask(milvus, question)
@@ -122,9 +126,8 @@ def test_same_answers(engines):
     assert answered >= 5
 
 
-def test_filters_equivalent(engines):
-    corpus, engine, tmp = engines
-    files, milvus = _build(corpus, tmp / "files"), _build(corpus, tmp / "milvus", engine)
+def test_filters_equivalent(built):
+    files, milvus = built
     for filters in FILTERS:
         rows = files.allowed_rows(filters)
         assert 0 < rows.size < len(files.clauses), filters  # each filter narrows without emptying
@@ -288,3 +291,18 @@ def index_query(index: Index, text: str):
     from ipqa.retrieval.base import Query
 
     return Query(text, (text,))
+
+
+def test_exports_fill_the_keyword_rank_from_the_milvus_retriever(built):
+    from ipqa.answer.citations import citation_for
+    from ipqa.views.export import export_rows
+
+    files, milvus = built
+    rows = {}
+    for name, index in (("files", files), ("milvus", milvus)):
+        answer = ask(index, "谁负责知识产权质押融资？")
+        hits = index.search("谁负责知识产权质押融资？", 5).hits
+        cited = [(h, citation_for(index, h.clause, h.clause.start, h.clause.end)) for h in hits]
+        rows[name] = export_rows(answer, cited)
+    assert [r["关键词匹配名次"] for r in rows["milvus"]] == [r["关键词匹配名次"] for r in rows["files"]]
+    assert any(r["关键词匹配名次"] == 1 for r in rows["milvus"])
