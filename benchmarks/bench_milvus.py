@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import shutil
 import statistics
 import sys
@@ -35,6 +36,12 @@ def subset(target: Path, n: int | None) -> tuple[Path, int]:
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(p, dest)
     return target, len(files)
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
 def latencies(index, queries: list[str]) -> tuple[list[list[str]], list[float]]:
@@ -84,7 +91,7 @@ def main() -> None:
         out[f"{name}_p50_ms"], out[f"{name}_p95_ms"] = round(pct(ms, 50), 2), round(pct(ms, 95), 2)
     overlap = [len(set(a) & set(b)) / len(a) for a, b in zip(tops["files"], tops["milvus"]) if a]
     out["top10_overlap"] = round(statistics.mean(overlap), 4)
-    out["top10_identical"] = round(statistics.mean(a == b for a, b in zip(tops["files"], tops["milvus"])), 4)
+    out["top10_identical"] = round(float(statistics.mean(a == b for a, b in zip(tops["files"], tops["milvus"]))), 4)
     out["queries_with_hits"] = len(overlap)
 
     # one document changed: appended a clause, rebuilt on each engine (Milvus: that document deleted + re-inserted)
@@ -93,6 +100,11 @@ def main() -> None:
     for name, settings in engines.items():
         _, seconds = timed(build_index, [corpus], work / f"index_{name}", settings)
         out[f"{name}_rebuild_one_file_s"] = round(seconds, 1)
+    out["files_bm25_mb"] = round(_size(work / "index_files" / "bm25") / 1e6, 1)
+    lite = engine[len("milvus://") :]
+    if lite.endswith(".db"):
+        out["milvus_lite_db_mb"] = round(_size(Path(lite)) / 1e6, 1)
+    out["load_average"] = [round(x, 1) for x in os.getloadavg()]
     print(json.dumps(out, ensure_ascii=False, indent=1))
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
