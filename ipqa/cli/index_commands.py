@@ -142,11 +142,12 @@ def embed(index_dir):
     from ipqa.index.embed import embed_pending
     from ipqa.index.lock import BuildLocked
     from ipqa.index.store import IndexLoadError
+    from ipqa.retrieval.milvus_store import MilvusUnavailable
 
     progress = _bar("embed")
     try:
         report = embed_pending(Path(index_dir), progress=progress, wait=None)
-    except (IndexLoadError, BuildLocked) as exc:
+    except (IndexLoadError, BuildLocked, MilvusUnavailable) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         progress.finish()

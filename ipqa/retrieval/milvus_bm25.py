@@ -68,6 +68,10 @@ class MilvusBM25Retriever:
             engine = ms.parse_engine(settings.engine, settings.milvus_collection)
         except ValueError as exc:
             raise ms.MilvusUnavailable(str(exc)) from None
+        from ipqa.retrieval.milvus_vectors import check_index_type
+
+        # the keyword collection is written first: a dense setting Milvus would refuse stops the build before it
+        check_index_type(engine, settings.milvus_dense_index)
         client = ms.connect(engine)
         pks = [ms.clause_pk(c) for c in rows.clause_ids]
         docs = list(dict.fromkeys(rows.doc_ids))

@@ -282,8 +282,12 @@ def test_dense_index_types_on_milvus_lite(engines, tiny_model_dir):
     index = Index.load(tmp / "i")
     assert index.retrievers["dense"].status().details["kind"] == "milvus IVF_FLAT"
     assert index.retrievers["dense"].search(index_query(index, "专利导航"), 10, None)
+    client = ms.connect(ms.parse_engine(engine, "contract"))
+    before = ms.stored_documents(client, "contract")
+    (corpus / "004_deb30e83b76c7ed3.txt").unlink()
     with pytest.raises(ms.MilvusUnavailable, match="milvus-lite 不支持 HNSW"):
         build_index([corpus], tmp / "i", _dense_settings(tiny_model_dir, engine, milvus_dense_index="HNSW"))
+    assert ms.stored_documents(client, "contract") == before  # refused before anything was written
     assert Index.load(tmp / "i").retrievers["dense"].status().details["kind"] == "milvus IVF_FLAT"  # kept
 
 
