@@ -104,8 +104,9 @@ class DenseRetriever:
         return [] if vector is None else self.index.search(vector, k, allowed)
 
     def status(self) -> RetrieverStatus:
-        if self._off:
-            return RetrieverStatus(self.name, on=False, reason=self._off, details={"model": self.model})
+        off = self._off or getattr(self.index, "failed", "")  # the encoder, or a Milvus that stopped answering
+        if off:
+            return RetrieverStatus(self.name, on=False, reason=off, details={"model": self.model})
         details = {"model": self.model, "dim": self.index.dim, "kind": self.index.kind, "precision": self.precision}
         engine = getattr(self.index, "engine", None)  # a Milvus collection: where, so a rebuild can reuse them
         if engine is not None:

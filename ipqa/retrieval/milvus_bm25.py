@@ -24,6 +24,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from ipqa import jsonio
 from ipqa.retrieval import milvus_store as ms
 from ipqa.retrieval.base import BuildRows, OldIndex, Query, RetrieverStatus
 from ipqa.retrieval.tokens import tokenizer_signature
@@ -61,7 +62,7 @@ class MilvusBM25Retriever:
     @classmethod
     def build(
         cls, rows: BuildRows, settings: Settings, old: OldIndex | None
-    ) -> tuple[MilvusBM25Retriever | None, RetrieverStatus]:
+    ) -> tuple[MilvusBM25Retriever, RetrieverStatus]:
         """Raises MilvusUnavailable when the collection cannot be written: the keyword index is the one every search
         needs, so the build stops before its swap and the previous index keeps serving."""
         try:
@@ -102,7 +103,7 @@ class MilvusBM25Retriever:
             "vocab": list(self.df),
             "df": list(self.df.values()),
         }
-        (target / ROWS).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        (target / ROWS).write_text(jsonio.dumps(data), encoding="utf-8")
         return [f"{FOLDER}/{ROWS}"]
 
     def _connected(self):

@@ -158,6 +158,7 @@ def sync_documents(
     document that differs (``content(i)`` gives row i's own fields), delete one no row has any more. Returns
     (documents written, clauses written, documents removed)."""
     stored = stored_documents(client, name)
+    doc_ids = [safe(d) for d in doc_ids]
     wanted: dict[str, list[int]] = {}
     for i, doc in enumerate(doc_ids):
         wanted.setdefault(doc, []).append(i)
@@ -193,6 +194,12 @@ def stored_documents(client, name: str) -> dict[str, frozenset[tuple[str, str]]]
     return {doc: frozenset(pairs) for doc, pairs in out.items()}
 
 
+def safe(value: str) -> str:
+    """``value`` as valid UTF-8 for Milvus: a lone surrogate (from an undecodable file name) becomes an escape,
+    the same one every time, so a document id matches itself across builds and filters."""
+    return value.encode("utf-8", "surrogatepass").decode("utf-8", "backslashreplace")
+
+
 def quoted(value: str) -> str:
     """``value`` as a string literal of a Milvus expression (milvus-lite 2.5.1 has no expression templates)."""
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -200,10 +207,11 @@ def quoted(value: str) -> str:
 
 def doc_filter(doc_ids: Iterable[str]) -> str:
     """The expression keeping the rows of ``doc_ids``."""
-    return f"doc_id in [{', '.join(map(quoted, doc_ids))}]"
+    return f"doc_id in [{', '.join(quoted(safe(d)) for d in doc_ids)}]"
 
 
 def delete_documents(client, name: str, doc_ids: Sequence[str]) -> None:
+    """Delete the rows of ``doc_ids`` (as :func:`safe` made them: doc_filter is idempotent on them)."""
     for start in range(0, len(doc_ids), DELETE_BATCH):
         client.delete(name, filter=doc_filter(doc_ids[start : start + DELETE_BATCH]), timeout=REQUEST_SECONDS)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ipqa import jsonio
 from ipqa.retrieval import milvus_store as ms
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,12 @@ class MilvusVectors:
         self.kind = f"milvus {index_type}"
         self._row = {pk: i for i, pk in enumerate(pks)}
         self._client = None
+        self.failed = ""  # why the last search could not reach Milvus (the dense retriever reports it)
+
+    def _fail(self, reason: str) -> list:
+        self.failed = f"Milvus 不可用（{self.engine.describe()}）：{reason}"
+        log.warning("Milvus vectors off: %s", reason)
+        return []
 
     @classmethod
     def build(
@@ -101,16 +108,23 @@ class MilvusVectors:
         params = dict(SEARCH_PARAMS[self.index_type])
         if "ef" in params:
             params["ef"] = max(params["ef"], k)
-        found = self._connected().search(
-            self.collection,
-            data=[np.asarray(query, dtype=np.float32).ravel().tolist()],
-            anns_field="vector",
-            limit=k,
-            output_fields=["pk"],
-            search_params={"metric_type": "IP", "params": params},
-            timeout=ms.REQUEST_SECONDS,
-            **kwargs,
-        )[0]
+        try:
+            found = self._connected().search(
+                self.collection,
+                data=[np.asarray(query, dtype=np.float32).ravel().tolist()],
+                anns_field="vector",
+                limit=k,
+                output_fields=["pk"],
+                search_params={"metric_type": "IP", "params": params},
+                timeout=ms.REQUEST_SECONDS,
+                **kwargs,
+            )[0]
+        except ms.MilvusUnavailable as exc:
+            return self._fail(str(exc))
+        except ms.errors() as exc:
+            self._client = None  # reconnect next time
+            return self._fail(str(exc))
+        self.failed = ""
         hits = [(self._row[h["id"]], float(h["distance"])) for h in found if h["id"] in self._row]
         return sorted(hits, key=lambda h: (-h[1], h[0]))
 
@@ -150,7 +164,7 @@ class MilvusVectors:
             "docs": self.docs,
             "doc_of_row": self.doc_of_row.tolist(),
         }
-        (folder / ROWS).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        (folder / ROWS).write_text(jsonio.dumps(data), encoding="utf-8")
         return [ROWS]
 
     @classmethod

@@ -5,6 +5,7 @@ is changed, added or removed (the collection updated one document at a time)."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -274,6 +275,11 @@ def test_dense_rebuild_reuses_the_collections_vectors(engines, tiny_model_dir):
     assert 0 < report.encoded < 10 and report.reused_embeddings > 150  # only the changed clauses encoded
     index = Index.load(tmp / "milvus")
     assert index.retrievers["dense"].status().on and index.search("负责解释", 3).hits
+    gone = ms.Engine("http://127.0.0.1:9", "contract")  # as if the server went away: no traceback, the reason
+    index.retrievers["dense"].index.engine, index.retrievers["dense"].index._client = gone, None
+    result = index.search("负责解释", 3)
+    assert not index.retrievers["dense"].status().on
+    assert any("Milvus 不可用" in note for note in result.notes)
 
 
 def test_dense_index_types_on_milvus_lite(engines, tiny_model_dir):
@@ -310,3 +316,16 @@ def test_exports_fill_the_keyword_rank_from_the_milvus_retriever(built):
         rows[name] = export_rows(answer, cited)
     assert [r["关键词匹配名次"] for r in rows["milvus"]] == [r["关键词匹配名次"] for r in rows["files"]]
     assert any(r["关键词匹配名次"] == 1 for r in rows["milvus"])
+
+
+def test_an_undecodable_file_name_is_indexed_and_filtered(engines):
+    import os
+
+    corpus, engine, tmp = engines
+    name = os.fsdecode(os.fsencode(str(corpus)) + b"/006_\xff.txt")  # a lone surrogate in the document id
+    Path(name).write_text("关于商标品牌指导站的通知\n一、到2026年建成商标品牌指导站10家。\n", encoding="utf-8")
+    milvus = _build(corpus, tmp / "milvus", engine)
+    odd = next(d for d in milvus.documents if d.startswith("006"))
+    found = milvus.search("商标品牌指导站", 10, Filters(doc_ids=(odd,))).hits
+    assert found and {h.clause.doc_id for h in found} == {odd}
+    assert Index.load(tmp / "milvus").document(odd)  # the row table kept the id
