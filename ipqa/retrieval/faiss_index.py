@@ -172,6 +172,4 @@ def _search_one_thread(index, query: np.ndarray, k: int, params) -> list[tuple[i
         scores, rows = index.search(query, k, params=params)
     finally:
         faiss.omp_set_num_threads(previous)
-    hits = [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]  # -1: fewer than k rows found
-    # equal scores (identical texts) in row order, as BM25 orders them, so every engine ranks ties the same
-    return sorted(hits, key=lambda h: (-h[1], h[0]))
+    return [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]  # -1: fewer than k rows found
