@@ -3,7 +3,7 @@ so the tokenizer, model and fusion cannot drift between build and search."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from typing import Literal, get_args, get_origin, get_type_hints
 
 from ipqa.records import TokenizerMode
@@ -46,9 +46,24 @@ class Settings:
     query_expansion: float = 0.2
     # The retrievers, in fusion order: each name is a module ipqa.retrieval.<name> (see ipqa.retrieval.registry).
     retrievers: tuple[str, ...] = ("bm25", "dense")
+    # Where the keyword index lives: "" is the index folder's own files (bm25s); "milvus://PATH.db" (milvus-lite)
+    # or "milvus://HOST:PORT" (a Milvus server) puts it in a Milvus collection (ipqa.retrieval.milvus_store), with
+    # "milvus_bm25" in place of "bm25" in retrievers (engine_settings does both).
+    engine: str = ""
+    milvus_collection: str = "ipqa"
+    # The clause vectors' index in Milvus (ipqa.retrieval.milvus_vectors): FLAT is exact, as faiss is here;
+    # milvus-lite also takes IVF_FLAT and AUTOINDEX, and HNSW needs a Milvus server.
+    milvus_dense_index: str = "FLAT"
     # Read files and folders that corpus links point to outside the corpus folders. Off: such a link is skipped
     # with the reason, so `ln -s /etc/passwd corpus/x.txt` cannot put /etc/passwd into search results.
     outside_links: bool = False
+
+    def with_engine(self, engine: str, collection: str = "") -> Settings:
+        """These settings with the keyword index served by ``engine`` ("" or "files": the index folder)."""
+        engine = "" if engine in ("", "files") else engine
+        keyword = "milvus_bm25" if engine else "bm25"
+        names = tuple(keyword if n in ("bm25", "milvus_bm25") else n for n in self.retrievers)
+        return replace(self, engine=engine, retrievers=names, milvus_collection=collection or self.milvus_collection)
 
     def to_dict(self) -> dict:
         return asdict(self)

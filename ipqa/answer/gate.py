@@ -142,8 +142,9 @@ def weigh(index, topic: list[str], narrowed: bool = False, years: tuple[int, ...
     very subject ("垃圾分类"); within one place's IP documents it is everyday wording for what they say."""
     if not topic:
         return Topic({}, 1.0)
-    # without a BM25 retriever (no corpus statistics) every word counts once
-    lexical = getattr(getattr(index, "retrievers", {}).get("bm25"), "lexical", None)
+    # the corpus statistics of whichever keyword retriever serves (files or Milvus engine); without one every word
+    # counts once
+    lexical = next((r for r in getattr(index, "retrievers", {}).values() if hasattr(r, "idf")), None)
     rows = len(lexical) if lexical is not None else 0
     weights, unknown, rarest = {}, 0, 0.0
     for term in topic:

@@ -15,13 +15,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Literal, get_args
 
-from fastapi import Body, FastAPI, Query, Request
+from fastapi import Body, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ipqa.api.holder import IndexHolder, IndexUnavailable
-from ipqa.records import Level
+from ipqa.records import Filters, Level
 from ipqa.settings import MAX_QUESTION_CHARS
 
 log = logging.getLogger(__name__)
@@ -103,6 +103,25 @@ Docs = Annotated[list[str], Query(max_length=MAX_DOC_IDS, description="只检索
 LevelParam = Literal[("", *get_args(Level))]  # the one vocabulary, ipqa.records.Level
 
 
+def search_filters(
+    region: Text = "",
+    level: LevelParam = "",
+    issuer: Text = "",
+    doc_type: Text = "",
+    validity: Text = "",
+    year_from: Year = None,
+    year_to: Year = None,
+    doc: Docs = [],  # noqa: B006  (FastAPI copies defaults)
+) -> Filters:
+    """The CLI's filters as query parameters, declared once for /search and /ask (a FastAPI dependency)."""
+    from ipqa.cli.common import filters_from
+
+    return filters_from(region, level, issuer, doc_type, year_from, year_to, validity, doc or ())
+
+
+FilterParams = Annotated[Filters, Depends(search_filters)]
+
+
 def create_app(index_dir: str | os.PathLike, token: str | None = None) -> FastAPI:
     """The API over the index folder ``index_dir``; with ``token``, every endpoint but /health needs
     ``Authorization: Bearer <token>``."""
@@ -165,51 +184,22 @@ def create_app(index_dir: str | os.PathLike, token: str | None = None) -> FastAP
         log.exception("internal error on %s", request.url.path)
         return _error(500, "internal_error", "服务器内部错误：请稍后重试，或联系管理员查看日志。")
 
-    def filters(index, region, level, issuer, doc_type, validity, year_from, year_to, doc):
-        from ipqa.cli.common import filters_from
-
-        return filters_from(region, level, issuer, doc_type, year_from, year_to, validity, doc or ())
-
     @app.get("/search", summary="检索条款（同 ipqa search --json）")
-    def search(
-        q: Q,
-        k: K = 10,
-        region: Text = "",
-        level: LevelParam = "",
-        issuer: Text = "",
-        doc_type: Text = "",
-        validity: Text = "",
-        year_from: Year = None,
-        year_to: Year = None,
-        doc: Docs = [],  # noqa: B006  (FastAPI copies defaults)
-    ):
+    def search(q: Q, filters: FilterParams, k: K = 10):
         from ipqa.views.terminal import search_dict
 
         text = _question(q)
         index = holder.get()
-        f = filters(index, region, level, issuer, doc_type, validity, year_from, year_to, doc)
-        return search_dict(index, index.search(text, k=k, filters=f))
+        return search_dict(index, index.search(text, k=k, filters=filters))
 
     @app.get("/ask", summary="回答问题并给出可复核的引文（同 ipqa ask --json）")
-    def ask(
-        q: Q,
-        k: K = 10,
-        region: Text = "",
-        level: LevelParam = "",
-        issuer: Text = "",
-        doc_type: Text = "",
-        validity: Text = "",
-        year_from: Year = None,
-        year_to: Year = None,
-        doc: Docs = [],  # noqa: B006
-    ):
+    def ask(q: Q, filters: FilterParams, k: K = 10):
         from ipqa.answer.pipeline import ask as answer_question
         from ipqa.views.terminal import answer_dict
 
         text = _question(q)
         index = holder.get()
-        f = filters(index, region, level, issuer, doc_type, validity, year_from, year_to, doc)
-        return answer_dict(index, answer_question(index, text, k=k, filters=f))
+        return answer_dict(index, answer_question(index, text, k=k, filters=filters))
 
     @app.get("/documents/{doc_id:path}", summary="文件的元数据、标记与条款目录")
     def document(doc_id: str):

@@ -57,7 +57,16 @@ def _bar(label: str):
     is_flag=True,
     help="Also read files and folders that links in the corpus point to outside the corpus folders.",
 )
-def build(dirs, index_dir, model, no_embed, no_ocr, outside_links):
+@click.option(
+    "--engine",
+    default="files",
+    envvar="IPQA_ENGINE",
+    show_default=True,
+    help="Where the keyword index lives: files (the index folder), milvus://PATH.db (milvus-lite, one process) or "
+    "milvus://HOST:PORT (a Milvus server; token in IPQA_MILVUS_TOKEN).",
+)
+@click.option("--milvus-collection", default="ipqa", show_default=True, help="The Milvus collection to use.")
+def build(dirs, index_dir, model, no_embed, no_ocr, outside_links, engine, milvus_collection):
     """Index the documents under DIRS (default: corpus/) into the index folder, reusing unchanged clauses.
     Keyword search serves as soon as the index is swapped in; missing clause vectors are computed after that,
     in checkpointed chunks (an interrupted run is resumed by `ipqa embed`)."""
@@ -74,10 +83,20 @@ def build(dirs, index_dir, model, no_embed, no_ocr, outside_links):
     from ipqa.index.lock import BuildLocked
 
     settings = Settings(outside_links=outside_links, **({} if model is None else {"model": model}))
+    if engine not in ("", "files"):
+        from ipqa.retrieval.milvus_store import parse_engine
+
+        try:  # a milvus-lite path is saved absolute, so a query from another folder finds the same file
+            engine = parse_engine(engine, milvus_collection).canonical()
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+    from ipqa.retrieval.milvus_store import MilvusUnavailable
+
+    settings = settings.with_engine(engine, milvus_collection)
     progress = _bar("建立索引")
     try:
         report = build_index(roots, Path(index_dir), settings, progress=progress, embed=not no_embed, ocr=not no_ocr)
-    except (BuildLocked, IndexWriteError) as exc:
+    except (BuildLocked, IndexWriteError, MilvusUnavailable) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         progress.finish()
@@ -90,8 +109,8 @@ def build(dirs, index_dir, model, no_embed, no_ocr, outside_links):
     if report.ocr:
         done = report.ocr
         click.echo(
-            f"OCR: {done.scans} scanned PDF(s), {done.pages} pages in {done.seconds:.1f} s "
-            f"({done.pages_per_second:.3f} pages/s)"
+            f"文字识别（OCR）：{done.scans} 个扫描件，共 {done.pages} 页，用时 {done.seconds:.1f} 秒"
+            f"（每秒 {done.pages_per_second:.3f} 页）。"
         )
     if report.dense_status:
         click.echo(f"语义检索未开启：{report.dense_status}")
@@ -149,11 +168,12 @@ def embed(index_dir):
     from ipqa.index.embed import embed_pending
     from ipqa.index.lock import BuildLocked
     from ipqa.index.store import IndexLoadError
+    from ipqa.retrieval.milvus_store import MilvusUnavailable
 
     progress = _bar("计算语义向量")
     try:
         report = embed_pending(Path(index_dir), progress=progress, wait=None)
-    except (IndexLoadError, BuildLocked) as exc:
+    except (IndexLoadError, BuildLocked, MilvusUnavailable) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:  # disk full or a read-only folder while writing the vectors' checkpoints
         from ipqa.index.faults import write_error

@@ -277,6 +277,8 @@ def _build_retrievers(rows: _Rows, table, settings: Settings, old: Previous | No
         offsets=offsets,
         progress=progress,
         index_dir=index_dir,
+        clause_ids=rows.cols["clause_id"],
+        doc_ids=[rows.docs[d].doc_id for d in rows.cols["doc"]],
     )
     previous = old.retrievers if old else None
     return {cls.name: cls.build(data, settings, previous) for cls in retriever_classes(settings.retrievers)}

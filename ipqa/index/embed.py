@@ -68,7 +68,15 @@ def embed_pending(index_dir: Path, progress=None, wait: float | None = None) -> 
         index = Index.load(index_dir)
         keys = columns.read_keys(index_dir)
         try:
-            retriever, encoded = complete(index_dir, keys, _texts(index), manifest.settings, progress)
+            retriever, encoded = complete(
+                index_dir,
+                keys,
+                _texts(index),
+                manifest.settings,
+                progress,
+                clause_ids=[c.clause_id for c in index.clauses],
+                doc_ids=[c.doc_id for c in index.clauses],
+            )
         except EncoderUnavailable as exc:
             log.warning("vectors not computed: %s", exc)
             return EmbedReport(0, 0, RetrieverStatus(DENSE, on=False, reason=str(exc), details=status.details))

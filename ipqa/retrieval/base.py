@@ -63,6 +63,8 @@ class BuildRows:
     offsets: np.ndarray
     progress: Progress | None = None
     index_dir: Path | None = None  # where the index will live: a retriever may keep checkpoints beside it
+    clause_ids: Sequence[str] = ()  # row i's clause id and document: what an external engine keys its rows by
+    doc_ids: Sequence[str] = ()
 
 
 @dataclass

@@ -39,6 +39,10 @@ class BM25Retriever:
     def search(self, query: Query, k: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
         return self.lexical.search(list(query.tokens), k, allowed, query.expansion)
 
+    def idf(self, token: str) -> float | None:
+        """The idf BM25 scores ``token`` with (None: no clause holds it): what the answer gate weighs words by."""
+        return self.lexical.idf(token)
+
     def status(self) -> RetrieverStatus:
         return RetrieverStatus(name=self.name, on=True)
 

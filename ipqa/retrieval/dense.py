@@ -76,13 +76,14 @@ class DenseRetriever:
                     cache.add(part, np.stack([known[k] for k in part]))
             return off(pending_reason(done, len(rows.keys)), state=PENDING, done=done, total=len(rows.keys))
         vectors = np.stack([known[key] for key in rows.keys]).astype(np.float32)
-        retriever = cls(DenseIndex.build(vectors, settings.exact_search_limit), settings, 0, len(rows.keys))
+        built = vector_index(vectors, settings, rows.clause_ids, rows.doc_ids, rows.keys)
+        retriever = cls(built, settings, 0, len(rows.keys))
         retriever._encoder = encoder
         return retriever, retriever.status()
 
     @classmethod
     def load(cls, folder: Path, status: RetrieverStatus, settings: Settings) -> DenseRetriever:
-        return cls(DenseIndex.load(folder / FOLDER), settings)
+        return cls(load_vector_index(folder / FOLDER, settings), settings)
 
     def save(self, folder: Path) -> list[str]:
         return [f"{FOLDER}/{name}" for name in self.index.save(folder / FOLDER)]
@@ -103,9 +104,13 @@ class DenseRetriever:
         return [] if vector is None else self.index.search(vector, k, allowed)
 
     def status(self) -> RetrieverStatus:
-        if self._off:
-            return RetrieverStatus(self.name, on=False, reason=self._off, details={"model": self.model})
+        off = self._off or getattr(self.index, "failed", "")  # the encoder, or a Milvus that stopped answering
+        if off:
+            return RetrieverStatus(self.name, on=False, reason=off, details={"model": self.model})
         details = {"model": self.model, "dim": self.index.dim, "kind": self.index.kind, "precision": self.precision}
+        engine = getattr(self.index, "engine", None)  # a Milvus collection: where, so a rebuild can reuse them
+        if engine is not None:
+            details.update(engine=engine.canonical(), collection=engine.collection)
         return RetrieverStatus(self.name, on=True, details=details)
 
     def __len__(self) -> int:
@@ -134,10 +139,11 @@ def is_pending(status: RetrieverStatus) -> bool:
     return not status.on and status.details.get("state") == PENDING
 
 
-def complete(index_dir: Path, keys: list[bytes], text_of, settings: Settings, progress=None):
+def complete(index_dir: Path, keys: list[bytes], text_of, settings: Settings, progress=None, clause_ids=(), doc_ids=()):
     """Encode the rows that have no vector yet, one checkpointed chunk at a time (ipqa.retrieval.vector_cache),
     and return (the finished retriever, the number of rows encoded now). A kill loses at most one chunk; the
-    vectors of the index being completed are reused when the same model made them."""
+    vectors of the index being completed are reused when the same model made them. ``clause_ids`` and ``doc_ids``
+    (per row) are what a Milvus collection keys the vectors by."""
     encoder = load_encoder(settings.model)  # EncoderUnavailable goes to the caller
     precision = passage_precision(settings.encode_precision)
     cache = VectorCache(cache_dir(index_dir, vector_source(settings.model, precision)))
@@ -155,9 +161,8 @@ def complete(index_dir: Path, keys: list[bytes], text_of, settings: Settings, pr
     if not keys:
         return None, 0
     vectors = np.stack([known[key] for key in keys]).astype(np.float32)
-    retriever = DenseRetriever(
-        DenseIndex.build(vectors, settings.exact_search_limit), settings, len(todo), len(keys) - len(todo)
-    )
+    built = vector_index(vectors, settings, clause_ids, doc_ids, keys)
+    retriever = DenseRetriever(built, settings, len(todo), len(keys) - len(todo))
     retriever._encoder = encoder
     return retriever, len(todo)
 
@@ -170,7 +175,7 @@ def _old_vectors(old: OldIndex | None, model: str, dim: int, precision: str) -> 
     if status.details.get("precision", "fp32") != precision:
         return {}
     try:
-        vectors = DenseIndex.load(old.folder / FOLDER).vectors()
+        vectors = load_vector_index(old.folder / FOLDER, old_settings(old, status)).vectors()
         keys = old.read_keys()
     except (OSError, ValueError) as exc:
         log.warning("no embeddings reused from %s: %s", old.folder, exc)
@@ -178,6 +183,47 @@ def _old_vectors(old: OldIndex | None, model: str, dim: int, precision: str) -> 
     if vectors.shape[1:] != (dim,) or len(vectors) != len(keys):
         return {}
     return dict(zip(keys, vectors))
+
+
+def vector_index(vectors: np.ndarray, settings: Settings, clause_ids, doc_ids, keys):
+    """The vectors' index on the settings' engine: faiss in the index folder, or a Milvus collection."""
+    from ipqa.retrieval import milvus_store
+
+    if not milvus_store.is_milvus(settings.engine):
+        return DenseIndex.build(vectors, settings.exact_search_limit)
+    from ipqa.retrieval.milvus_vectors import MilvusVectors
+
+    engine = _engine(settings)
+    source = vector_source(settings.model, passage_precision(settings.encode_precision))
+    return MilvusVectors.build(vectors, engine, settings.milvus_dense_index, source, clause_ids, doc_ids, keys)
+
+
+def load_vector_index(folder: Path, settings: Settings):
+    from ipqa.retrieval import milvus_store
+
+    if not milvus_store.is_milvus(settings.engine):
+        return DenseIndex.load(folder)
+    from ipqa.retrieval.milvus_vectors import MilvusVectors
+
+    return MilvusVectors.load(folder, _engine(settings))
+
+
+def _engine(settings: Settings):
+    from ipqa.retrieval import milvus_store
+
+    try:
+        return milvus_store.parse_engine(settings.engine, settings.milvus_collection)
+    except ValueError as exc:
+        raise milvus_store.MilvusUnavailable(str(exc)) from None
+
+
+def old_settings(old: OldIndex, status: RetrieverStatus) -> Settings:
+    """Enough of the old index's settings to open its vectors: the engine its dense status names."""
+    from dataclasses import replace
+
+    return replace(
+        Settings(), engine=status.details.get("engine", ""), milvus_collection=status.details.get("collection", "ipqa")
+    )
 
 
 RETRIEVER = DenseRetriever

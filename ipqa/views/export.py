@@ -98,7 +98,8 @@ def _row(kind: str, n: int, c: Citation, hit: Hit | None, script: Script = "orig
     def shown(text: str) -> str:
         return convert_script(text, script)
 
-    retr = hit.retrievers if hit else {}
+    # by label, so the Milvus engine's keyword retriever (milvus_bm25) fills the 关键词匹配 column as bm25 does
+    ranks = {label_of(name): r.rank for name, r in (hit.retrievers if hit else {}).items()}
     row = {
         "类别": kind,
         "序号": n,
@@ -116,7 +117,7 @@ def _row(kind: str, n: int, c: Citation, hit: Hit | None, script: Script = "orig
         "文件校验值": c.sha256,
         "来源文件": c.source,
         "综合得分": f"{hit.score:.6f}" if hit else "",
-        **{f"{label_of(name)}名次": (retr[name].rank if name in retr else "") for name in RETRIEVERS},
+        **{f"{label_of(name)}名次": ranks.get(label_of(name), "") for name in RETRIEVERS},
     }
     if script != "original":
         row[ORIGINAL_QUOTE] = c.quote
