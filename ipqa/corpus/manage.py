@@ -69,7 +69,15 @@ def supported() -> str:
     return "、".join(sorted(SUFFIXES))
 
 
-KIND_NAMES = {"text": "文本", "html": "网页", "docx": "Word", "pdf": "PDF"}  # the formats table's kinds, in words
+KIND_NAMES = {
+    "text": "文本",
+    "html": "网页",
+    "docx": "Word",
+    "doc": "WPS 与旧版 Word（.doc）",
+    "odt": "ODT 开放文档",
+    "ofd": "OFD 版式文件",
+    "pdf": "PDF",
+}  # the formats table's kinds, in words
 
 
 def supported_in_words() -> str:

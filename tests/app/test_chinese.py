@@ -9,10 +9,12 @@ import re
 import pytest
 
 from app_pages.corpus import ADMIN
+from ipqa.corpus.formats import SUFFIXES
 from tests.helpers.apptest import PLEDGE, ask, page_text
 
-# Words a Chinese reader of this app meets as they are: file formats and the checksum's name.
-ALLOWED = {"CSV", "Markdown", "SHA", "PDF", "Word", "HTML", "docx", "txt"}
+# Words a Chinese reader of this app meets as they are: file formats (the upload box lists every suffix the
+# reader takes: txt, docx, odt, ofd …) and the checksum's name.
+ALLOWED = {"CSV", "Markdown", "SHA", "PDF", "Word", "HTML", "OFD", "ODT", "WPS"} | {s.lstrip(".") for s in SUFFIXES}
 WORD = re.compile(r"[A-Za-z]{2,}")
 
 
