@@ -66,14 +66,13 @@ def resolve_model_dir(name_or_path: str) -> Path:
         return Path(snapshot_download(repo_id=name, local_files_only=True))
     except HFValidationError as exc:
         raise EncoderUnavailable(
-            f"model {name!r} is neither an existing directory nor a valid Hugging Face model name ({exc})"
+            f"模型 {name!r} 既不是存在的文件夹，也不是有效的 Hugging Face 模型名（{exc}）"
         ) from None
     except (LocalEntryNotFoundError, OSError):  # not cached (or the cache is unreadable)
         raise EncoderUnavailable(
-            f"model {name!r} is not available offline: not a local directory and not in the Hugging Face cache "
-            f"({_cache_dir()}) nor under models/. Fetch it with `ipqa fetch-model {name}` where a hub or mirror is "
-            f"reachable (HF_ENDPOINT), or download it on a connected machine into models/{name.rsplit('/', 1)[-1]} "
-            f"and copy that folder here"
+            f"模型 {name!r} 在本机不可用：它不是本地文件夹，也不在 Hugging Face 缓存（{_cache_dir()}）或 models/ 下。"
+            f"请在能连上模型库或镜像（HF_ENDPOINT）的机器上运行 `ipqa fetch-model {name}`，"
+            f"或在联网的机器上把它下载到 models/{name.rsplit('/', 1)[-1]}，再把该文件夹复制到这里"
         ) from None
 
 

@@ -68,13 +68,13 @@ def test_missing_hub_model_fails_fast_with_an_actionable_message(tmp_path, monke
     assert out.returncode == 0, out.stderr
     seconds, message = out.stdout.split("\n", 1)
     assert float(seconds) < 5 and time.monotonic() - started < 30
-    assert "'BAAI/bge-small-zh-v1.5' is not available offline" in message
-    assert "Hugging Face cache" in message and "ipqa fetch-model" in message and "models/" in message
+    assert "'BAAI/bge-small-zh-v1.5' 在本机不可用" in message
+    assert "Hugging Face 缓存" in message and "ipqa fetch-model" in message and "models/" in message
 
 
 def test_missing_hub_model_in_process_is_fast():
     started = time.monotonic()
-    with pytest.raises(EncoderUnavailable, match="not available offline"):
+    with pytest.raises(EncoderUnavailable, match="在本机不可用"):
         load_encoder("BAAI/bge-m3-not-downloaded-here")
     assert time.monotonic() - started < 5
 
