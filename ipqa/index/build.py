@@ -286,7 +286,7 @@ def _build_retrievers(rows: _Rows, table, settings: Settings, old: Previous | No
 
 def off_reasons(statuses: dict[str, RetrieverStatus]) -> str:
     """ "" when every retriever is on, else why the ones that are off are off (what the CLI and app report)."""
-    return "; ".join(s.reason or "no index" for s in statuses.values() if not s.on)
+    return "；".join(s.reason or "未建立" for s in statuses.values() if not s.on)
 
 
 def _write(folder: Path, settings: Settings, roots, files, read, rows: _Rows, table, built) -> list:

@@ -43,7 +43,7 @@ def build_lock(index_dir: Path, wait: float | None = 0.0) -> Iterator[Path]:
     """Hold the build lock for ``index_dir`` inside the ``with`` block.
 
     ``wait``: seconds to wait for another build to finish (0: fail at once, None: wait as long as it takes).
-    Raises BuildLocked with "another build is running (pid N)" when the lock is still held after that.
+    Raises BuildLocked with "另一个建索引任务正在运行（进程 N）…" when the lock is still held after that.
     """
     try:
         import fcntl
@@ -63,8 +63,8 @@ def build_lock(index_dir: Path, wait: float | None = 0.0) -> Iterator[Path]:
             except BlockingIOError:
                 if deadline is not None and time.monotonic() >= deadline:
                     raise BuildLocked(
-                        f"another build is running (pid {_holder(path)}) on {index_dir}; wait for "
-                        f"it to finish, or let this build wait for it"
+                        f"另一个建索引任务正在运行（进程 {_holder(path)}），索引文件夹 {index_dir}；"
+                        f"请等它完成后再试，或让本次构建等待它"
                     ) from None
                 log.info("waiting for the build running on %s (pid %s)", index_dir, _holder(path))
                 time.sleep(POLL_SECONDS)

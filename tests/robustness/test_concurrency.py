@@ -103,7 +103,7 @@ def test_a_second_build_is_refused_naming_the_first_ones_pid(tmp_path):
     try:
         with pytest.raises(BuildLocked) as caught, build_lock(index_dir):
             pass
-        assert f"another build is running (pid {proc.pid})" in str(caught.value)
+        assert f"另一个建索引任务正在运行（进程 {proc.pid}）" in str(caught.value)
         assert lock_path(index_dir).parent == index_dir.parent  # beside the folder a build replaces
     finally:
         release.set()
@@ -127,7 +127,7 @@ def test_a_waiting_build_starts_when_the_first_one_ends(tmp_path):
     proc2, release2 = _holder(index_dir)
     try:  # a bounded wait gives up with the message
         started = time.monotonic()
-        with pytest.raises(BuildLocked, match="another build is running"), build_lock(index_dir, wait=0.5):
+        with pytest.raises(BuildLocked, match="另一个建索引任务正在运行"), build_lock(index_dir, wait=0.5):
             pass
         assert time.monotonic() - started >= 0.5
     finally:
@@ -155,5 +155,5 @@ def test_ipqa_build_refuses_while_another_build_holds_the_lock(seed_bm25_index, 
             timeout=120,
             check=False,
         )
-    assert run.returncode != 0 and f"another build is running (pid {os.getpid()})" in run.stderr + run.stdout
+    assert run.returncode != 0 and f"另一个建索引任务正在运行（进程 {os.getpid()}）" in run.stderr + run.stdout
     assert "Traceback" not in run.stderr and not index_dir.exists()

@@ -272,7 +272,7 @@ def test_two_builds_at_once_leave_one_complete_index(versions, tmp_path):
     errors = [err.decode() for _, err in outputs]
     assert 0 in codes, errors
     for code, err in zip(codes, errors):  # a build that lost the race says so; it never crashes
-        assert code == 0 or ("another build is running" in err and "Traceback" not in err), err[-1500:]
+        assert code == 0 or ("另一个建索引任务正在运行" in err and "Traceback" not in err), err[-1500:]
     assert _results(Index.load(index_dir)) == versions["new"]
     leftovers = [p.name for p in index_dir.parent.iterdir() if p.name.startswith(".index.") and p.is_dir()]
     assert not leftovers, leftovers
