@@ -72,7 +72,7 @@ def clauses_command(file, as_json, max_chars):
     try:
         document = read_document(path, path.parent)
     except UnreadableFile as exc:
-        raise click.ClickException(f"cannot read {file}: {exc}") from None
+        raise click.ClickException(f"无法读取 {file}：{exc}") from None
     clauses = split_clauses(document, max_chars)
     if as_json:
         echo_json(_document_json(document, clauses))

@@ -33,5 +33,5 @@ def serve(index_dir, host, port, workers, token):
 
     open_index(index_dir)  # fail now, with the reason, rather than on the first request
     if host not in ("127.0.0.1", "localhost", "::1") and not token:
-        click.echo(f"warning: serving on {host} without --token: anyone who can reach it can query the index", err=True)
+        click.echo(f"注意：在 {host} 上提供服务但没有设置 --token，任何能连到它的人都能查询索引。", err=True)
     run(index_dir, host, port, workers, token)
