@@ -67,13 +67,9 @@ def load_index(index_dir: str, stamp: float) -> html.Loaded:
     return html.Loaded.of(index)
 
 
-@st.cache_resource(show_spinner=False)
-def embedding_job(index_dir: str) -> dict:
-    """One background thread per index folder and process computing the clause vectors the index waits for
-    (ipqa.index.embed, checkpointed: a restart resumes). Its progress is read by the banner; when it finishes,
-    the manifest changes and the next page load picks up the hybrid index."""
-    from ipqa.index.embed import embed_pending
-
+def _background(name: str, work, failure: str) -> dict:
+    """Run ``work(progress)`` in a daemon thread; returns the progress state the banners read ({done, total,
+    error}). A failure goes to the log and into ``error``: whatever is loaded keeps serving."""
     state: dict = {"done": 0, "total": 0, "error": ""}
 
     def progress(stage: str, done: int, total: int) -> None:
@@ -81,13 +77,27 @@ def embedding_job(index_dir: str) -> dict:
 
     def run() -> None:
         try:
-            embed_pending(Path(index_dir), progress=progress, wait=None)
-        except Exception as exc:  # a background failure goes to the log; keyword search keeps serving
-            log.exception("computing the clause vectors failed")
+            work(progress)
+        except Exception as exc:  # the app's edge: the sentence for the banner, the traceback for the log
+            log.exception(failure)
             state["error"] = str(exc)
 
-    threading.Thread(target=run, name="ipqa-embed", daemon=True).start()
+    threading.Thread(target=run, name=name, daemon=True).start()
     return state
+
+
+@st.cache_resource(show_spinner=False)
+def embedding_job(index_dir: str) -> dict:
+    """One background thread per index folder and process computing the clause vectors the index waits for
+    (ipqa.index.embed, checkpointed: a restart resumes). Its progress is read by the banner; when it finishes,
+    the manifest changes and the next page load picks up the hybrid index."""
+    from ipqa.index.embed import embed_pending
+
+    return _background(
+        "ipqa-embed",
+        lambda progress: embed_pending(Path(index_dir), progress=progress, wait=None),
+        "computing the clause vectors failed",
+    )
 
 
 def start_embedding(config: Config) -> dict | None:
@@ -105,20 +115,11 @@ def _ocr(index_dir: str) -> dict:
     (ipqa.index.ocr_pass); when it has rebuilt the index, the next page load shows the scanned documents."""
     from ipqa.index.ocr_pass import complete_pending
 
-    state: dict = {"done": 0, "total": 0, "error": ""}
-
-    def progress(stage: str, done: int, total: int) -> None:
-        state.update(done=done, total=total)
-
-    def run() -> None:
-        try:
-            complete_pending(Path(index_dir), progress=progress, wait=None)
-        except Exception as exc:  # a background failure goes to the log; the other documents keep serving
-            log.exception("reading the scanned PDFs by OCR failed")
-            state["error"] = str(exc)
-
-    threading.Thread(target=run, name="ipqa-ocr", daemon=True).start()
-    return state
+    return _background(
+        "ipqa-ocr",
+        lambda progress: complete_pending(Path(index_dir), progress=progress, wait=None),
+        "reading the scanned PDFs by OCR failed",
+    )
 
 
 def start_ocr(config: Config) -> dict | None:

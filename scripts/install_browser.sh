@@ -8,18 +8,6 @@ if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&
     exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
-        SUDO="sudo"
-    else
-        echo "install_browser.sh: need root or sudo to apt-get install chromium chromium-driver" >&2
-        exit 1
-    fi
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
-$SUDO apt-get install -y -q --no-install-recommends chromium chromium-driver fonts-noto-cjk
+CALLER="$0" bash "$(dirname "$0")/apt_install.sh" chromium chromium-driver fonts-noto-cjk
 chromium --version
 chromedriver --version

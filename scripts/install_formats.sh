@@ -15,18 +15,6 @@ if [ ${#missing[@]} -eq 0 ]; then
     exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
-        SUDO="sudo"
-    else
-        echo "install_formats.sh: need root or sudo to apt-get install ${missing[*]}" >&2
-        exit 1
-    fi
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
-$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+CALLER="$0" bash "$(dirname "$0")/apt_install.sh" "${missing[@]}"
 soffice --version | head -1
 tesseract --list-langs 2>&1 | tr '\n' ' '; echo
