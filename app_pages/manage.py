@@ -12,7 +12,7 @@ import streamlit as st
 
 from app_pages.common import Config
 from app_pages.indexing import build_job, start_build
-from ipqa.views import html, labels, tables
+from ipqa.views import html, labels, styles, tables
 from ipqa.views.labels import Script, md_text
 
 log = logging.getLogger("ipqa.app")
@@ -35,7 +35,7 @@ def show_upload(loaded: html.Loaded, config: Config) -> None:
     st.caption(
         md_text(f"可上传{supported_in_words()}文件，单个文件不超过 {MAX_FILE_BYTES >> 20} 兆字节；加入后自动建立索引。")
     )
-    st.html(html.uploader_style(MAX_FILE_BYTES >> 20))
+    st.html(styles.uploader_style(MAX_FILE_BYTES >> 20))
     files = st.file_uploader(
         "选择文件（可多选）",
         type=[s[1:] for s in SUFFIXES],

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from ipqa.answer.citations import display, quote_span, unit_display
 from ipqa.answer.gate import presence
-from ipqa.answer.spans import Span, dates, figures, fold, overlap, phrases, rank_spans, sentences, unit_of
+from ipqa.answer.spans import Span, dates, figures, fold, overlap, phrases, rank_spans, sentences, unit_fits, unit_of
 from ipqa.records import QuestionKind, display_title
 
 MAX_CLAUSES = 6  # relevant clauses a composer reads
@@ -131,24 +131,6 @@ def _marked_lines(ctx, relevant, finder, extend, bonus, measure_only: bool = Fal
             cands.append((best[0], clause, best[1]))
     cands.sort(key=lambda c: -c[0])
     return [line for _, clause, span in cands[:MAX_LINES] if (line := _line(ctx, clause, span))]
-
-
-def unit_fits(unit: str, asked: str) -> bool:
-    """Whether a figure's unit answers a question asking for ``asked``: money for money (元, 万元, 亿元), a share
-    for a share (%, 百分点), 人 for 人/名/人次; 个 is said of any count; other counts must match (件 ≠ 家)."""
-    family = UNIT_FAMILIES.get(asked)
-    if family is None:
-        return unit.endswith(asked)
-    return any(unit.endswith(u) for u in family)
-
-
-UNIT_FAMILIES = {
-    "元": ("元",),
-    "%": ("%", "百分点", "‰"),
-    "人": ("人", "名", "人次"),
-    "个": ("个", "件", "家", "项", "所", "户", "次", "期", "名", "人"),
-    "家": ("家", "家次", "户"),
-}
 
 
 def number_lines(ctx, relevant) -> list[str]:

@@ -171,6 +171,24 @@ def unit_of(figure: str) -> str:
     return m.group(1) if m else ""
 
 
+def unit_fits(unit: str, asked: str) -> bool:
+    """Whether a figure's unit answers a question asking for ``asked``: money for money (元, 万元, 亿元), a share
+    for a share (%, 百分点), 人 for 人/名/人次; 个 is said of any count; other counts must match (件 ≠ 家)."""
+    family = UNIT_FAMILIES.get(asked)
+    if family is None:
+        return unit.endswith(asked)
+    return any(unit.endswith(u) for u in family)
+
+
+UNIT_FAMILIES = {
+    "元": ("元",),
+    "%": ("%", "百分点", "‰"),
+    "人": ("人", "名", "人次"),
+    "个": ("个", "件", "家", "项", "所", "户", "次", "期", "名", "人"),
+    "家": ("家", "家次", "户"),
+}
+
+
 def term_score(term: str, folded: str) -> float:
     """How much of one query term a folded text contains: 1 for the whole term, else the share of its
     character bigrams (question and clause cut compounds differently: 贯标认证 vs 贯标…认证)."""

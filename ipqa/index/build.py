@@ -137,13 +137,18 @@ def build_index(
                 store.recover(Path(index_dir))
             store.remove_leftovers(Path(index_dir))  # safe: holding the lock, no other build is writing
             report = _build(roots, index_dir, settings, progress)
-        if ocr:
-            report = _read_scans(report, roots, index_dir, settings, progress, wait)
+        if ocr:  # scans the build left pending: OCR them, then rebuild to add them (the rest serves meanwhile)
+            from ipqa.index.ocr_pass import complete_pending
+
+            scanned = complete_pending(Path(index_dir), progress, wait)
+            if scanned:
+                scanned[1].ocr, scanned[1].seconds = scanned[0], scanned[1].seconds + report.seconds
+                report = scanned[1]
     except IndexWriteError:
         raise
     except OSError as exc:  # disk full, read-only folder …: corpus files that cannot be read never get here
         raise write_error(exc, Path(index_dir)) from exc
-    if embed and "dense" in report.retrievers and _pending(report.retrievers["dense"]):
+    if embed and "dense" in report.retrievers and _dense_pending(report.retrievers["dense"]):
         from ipqa.index.embed import embed_pending
 
         try:
@@ -156,28 +161,6 @@ def build_index(
         report.retrievers["dense"] = done.status
         report.dense_status = off_reasons(report.retrievers)
     return report
-
-
-def _read_scans(report: BuildReport, roots, index_dir, settings: Settings, progress, wait) -> BuildReport:
-    """OCR the scans the build left pending (keyword search serves the rest meanwhile), then rebuild to add them."""
-    from ipqa.index import ocr_pass
-    from ipqa.index.lock import build_lock
-
-    scans = ocr_pass.pending_scans(report.skipped)
-    if not scans:
-        return report
-    done = ocr_pass.read_pending(scans, progress)
-    with build_lock(Path(index_dir), wait=wait):
-        again = _build(roots, index_dir, settings, progress)
-    again.seconds += report.seconds
-    again.ocr = done
-    return again
-
-
-def _pending(status: RetrieverStatus) -> bool:
-    from ipqa.retrieval.dense import is_pending
-
-    return is_pending(status)
 
 
 def _build(roots: Sequence[Path], index_dir: Path, settings: Settings, progress: Progress | None) -> BuildReport:
@@ -282,6 +265,12 @@ def _build_retrievers(rows: _Rows, table, settings: Settings, old: Previous | No
     )
     previous = old.retrievers if old else None
     return {cls.name: cls.build(data, settings, previous) for cls in retriever_classes(settings.retrievers)}
+
+
+def _dense_pending(status: RetrieverStatus) -> bool:
+    from ipqa.retrieval.dense import is_pending  # imported only when a dense retriever was built
+
+    return is_pending(status)
 
 
 def off_reasons(statuses: dict[str, RetrieverStatus]) -> str:

@@ -80,10 +80,11 @@ def needs_ocr(index_dir: Path) -> bool:
     return bool(pending_scans(skipped)) and not ocr.missing()
 
 
-def complete_pending(index_dir: Path, progress=None, wait: float | None = None) -> OcrReport | None:
+def complete_pending(index_dir: Path, progress=None, wait: float | None = None):
     """OCR the scans the index at ``index_dir`` lists as pending, then rebuild it from the folders and settings
-    its manifest records (every other document is re-used as it is). None when no scan was pending. The app runs
-    this in the background, as it does the clause vectors."""
+    its manifest records (every other document is re-used as it is): the OCR report and the rebuild's
+    BuildReport, or None when no scan was pending. ``ipqa build`` runs this after its swap; the app runs it in
+    the background, as it does the clause vectors."""
     from ipqa.index.build import build_index
     from ipqa.index.manifest import read_manifest
 
@@ -93,5 +94,7 @@ def complete_pending(index_dir: Path, progress=None, wait: float | None = None) 
         return None
     done = read_pending(scans, progress)
     roots = [Path(r) for r in manifest.roots]
-    build_index(roots, Path(index_dir), manifest.settings, wait=wait, embed=False, ocr=False)
-    return done
+    rebuilt = build_index(
+        roots, Path(index_dir), manifest.settings, progress=progress, wait=wait, embed=False, ocr=False
+    )
+    return done, rebuilt

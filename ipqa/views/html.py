@@ -287,18 +287,3 @@ mark.ipqa-hl{background:#ffe58f;padding:0}
 [data-testid="stStatusWidget"] button::after{content:"停止";font-size:.875rem}
 </style>"""
 # (The last two rules: the toolbar's "Stop" while a page runs is English in Streamlit's frontend; drawn in Chinese.)
-
-
-def uploader_style(limit_mb: int) -> str:
-    """Chinese words on Streamlit's file uploader, whose button ("Upload") and limit line ("256MB per file • TXT…")
-    are English in its frontend with no option to change them: the English is hidden, the Chinese drawn by CSS."""
-    zone = '[data-testid="stFileUploaderDropzone"]'
-    return (
-        "<style>"
-        f'{zone} button [data-testid="stMarkdownContainer"] p{{display:none}}'
-        f'{zone} button [data-testid="stMarkdownContainer"]::after{{content:"选择文件"}}'
-        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span{{display:none}}'
-        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] > div::after'
-        f'{{content:"或把文件拖到这里（每个不超过 {int(limit_mb)} 兆字节）"}}'
-        "</style>"
-    )
