@@ -48,6 +48,7 @@ MIN_UNTYPED = 0.60  # below this, an answer must hold what the question asks for
 MIN_RELEVANCE = MIN_NARROWED  # the lowest bar any answer passes (tests and callers that need one number)
 
 
+@lru_cache(maxsize=8192)  # composers ask for every phrase × question word; the thesaurus never changes
 def _related(term: str) -> tuple[str, ...]:
     thesaurus = load_thesaurus()
     related = set(thesaurus.get(term, ()))
