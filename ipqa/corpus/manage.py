@@ -74,8 +74,8 @@ KIND_NAMES = {
     "html": "网页",
     "docx": "Word",
     "doc": "WPS 与旧版 Word（.doc）",
-    "odt": "ODT 开放文档",
-    "ofd": "OFD 版式文件",
+    "odt": "ODT",
+    "ofd": "OFD 版式",
     "pdf": "PDF",
 }  # the formats table's kinds, in words
 

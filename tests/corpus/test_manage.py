@@ -104,4 +104,4 @@ def test_every_format_of_the_formats_table_has_a_name_in_words():
     from ipqa.corpus.formats import SUFFIXES
 
     assert set(SUFFIXES.values()) <= set(manage.KIND_NAMES)
-    assert manage.supported_in_words() == "文本、网页、Word、PDF、WPS 与旧版 Word（.doc）、ODT 开放文档、OFD 版式文件"
+    assert manage.supported_in_words() == "文本、网页、Word、PDF、WPS 与旧版 Word（.doc）、ODT、OFD 版式"
