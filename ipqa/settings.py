@@ -44,6 +44,10 @@ class Settings:
     # tokens (1.0); 0 turns expansion off. Query time only. 0.1-0.3 all lift seed_dev hit@5 from 0.938 to 1.0
     # (the colloquial question "用专利向银行申请贷款" reaches the 质押融资 clauses) with LeCoQA within ±0.003.
     query_expansion: float = 0.2
+    # Scale of the document prior (ipqa.retrieval.prior, ipqa/data/prior.json) added to keyword scores; 0 turns it
+    # off. Query time only. Seeds + lawrefbook, BM25 only: LeCoQA hit@5 / MRR@10 0.476 / 0.365 → 0.558 / 0.449,
+    # seed_dev 1.000 / 0.802 → 1.000 / 0.885 (benchmarks/fit_prior.py).
+    document_prior: float = 1.0
     # The retrievers, in fusion order: each name is a module ipqa.retrieval.<name> (see ipqa.retrieval.registry).
     retrievers: tuple[str, ...] = ("bm25", "dense")
     # Where the keyword index lives: "" is the index folder's own files (bm25s); "milvus://PATH.db" (milvus-lite)
