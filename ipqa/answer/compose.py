@@ -52,6 +52,25 @@ def _name(ctx, doc_id: str) -> str:
     return display_title(doc_id, meta.title, meta.short_title)
 
 
+# Per shared character bigram of the question and a figure's phrase, after measure words are written one way
+# (measure_bigrams): it breaks ties between figures of one sentence that word scores cannot tell apart.
+MEASURE_BIGRAM = 0.05
+# The forms a measure is said in: "平均每一万个人", "每万人口", "万人" are one per-capita measure.
+_MEASURE_FORMS = ((re.compile(r"(?:平均)?每?一?万个?人口?"), "万人"), (re.compile(r"人均"), "每人"))
+
+
+def measure_bigrams(question: str, phrase: str) -> int:
+    """How many character bigrams a figure's phrase shares with the question, measure forms made one."""
+
+    def grams(text: str) -> set[str]:
+        text = fold(text).text
+        for pattern, form in _MEASURE_FORMS:
+            text = pattern.sub(form, text)
+        return {text[i : i + 2] for i in range(len(text) - 1) if not any(c.isdigit() for c in text[i : i + 2])}
+
+    return len(grams(question) & grams(phrase))
+
+
 def _score(ctx, focus: list[str], text: str) -> float:
     folded = fold(text).text
     # relatives count too: "含金量高的发明专利" picks the figure of 高价值发明专利, as the gate let the clause in
@@ -122,8 +141,12 @@ def _marked_lines(ctx, relevant, finder, extend, bonus, measure_only: bool = Fal
             if not _score(ctx, focus, sent.text):
                 continue  # a figure in a sentence that shares nothing with the question answers nothing
             span = extend(clause.text, phrs, i, sent)
-            terms = [t for t in focus if not _YEARLIKE.match(t)] if measure_only else focus
-            score = _score(ctx, terms or focus, span.text) + 0.5 * _score(ctx, focus, sent.text) + bonus(found)
+            if measure_only:  # the figure's own phrase: a date phrase joined to it must not score for it
+                terms = [t for t in focus if not _YEARLIKE.match(t)] or focus
+                score = _score(ctx, terms, p.text) + MEASURE_BIGRAM * measure_bigrams(ctx.question, p.text)
+            else:
+                score = _score(ctx, focus, span.text)
+            score += 0.5 * _score(ctx, focus, sent.text) + bonus(found)
             score -= 0.05 * rank
             if best is None or score > best[0]:
                 best = (score, span)

@@ -528,3 +528,33 @@ def test_a_damaged_signature_date_is_found_and_cited_as_written(seed_index):
     (citation,) = answer.citations
     assert citation.quote == "2020年6月4"
     assert not verify_citations([citation.to_dict()], seed_index.folder).problems
+
+
+def test_the_unit_asked_covers_fees_rates_and_spans_of_time():
+    from ipqa.answer.analysis import analyse
+
+    assert analyse("入会一年交多少会费？").unit == "元"
+    assert analyse("专利质押贷款的利率是多少？").unit == "%"
+    assert analyse("专利申请量比上一年涨了多少？").unit == "%"
+    assert analyse("商标注册证的有效期是多少年？").unit == "年"
+    assert analyse("提交申请后多少件能受理？").unit == "件"
+
+
+def test_measure_forms_are_compared_as_one():
+    from ipqa.answer.compose import measure_bigrams
+
+    question = "平均每一万个人有多少件发明专利？"
+    assert measure_bigrams(question, "每万人口发明专利拥有量达到41.43件") > measure_bigrams(
+        question, "有效发明专利量3754件"
+    )
+
+
+def test_a_figure_is_chosen_by_its_own_phrase_not_the_date_joined_to_it(seed_index):
+    # "到2026年年底,有效发明专利总量达到1400件,…高价值发明专利总量达到500件": 年底 must not pick 1400件
+    answer = ask(seed_index, "邹城到2026年年底，含金量高的发明专利总量要达到多少件？")
+    assert answer.answered and "500件" in answer.text.splitlines()[0], answer.text
+
+
+def test_a_per_capita_figure_answers_a_per_capita_question(seed_index):
+    answer = ask(seed_index, "海门区2020年末每万个人的发明专利拥有量是多少件？")
+    assert answer.answered and "41.43件" in answer.text.splitlines()[0], answer.text

@@ -38,6 +38,8 @@ def test_figures_keep_units_and_bounds_not_years():
         ("处五万元以上二十万元以下的罚款", ["五万元以上", "二十万元以下"]),
         ("自收到通知之日起三十日内", ["三十日"]),
         ("ＧＢ/Ｔ 29490-2023", []),
+        ("每年年初对上一年度工作进行考核", []),  # 上一年度 is a year before, not a span of one year
+        ("每三年复核一次", ["三年"]),
     ],
 )
 def test_figures_edge_cases(text, expected):
