@@ -103,8 +103,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     gold = Gold(study)
     golds = {n: [set().union(*(gold.rows(r) for r in q.relevant)) for q in qs] for n, qs in sets.items()}
-    print(f"# {len(index.clauses)} clauses; gold found for " + ", ".join(
-        f"{n} {sum(map(bool, g))}/{len(g)}" for n, g in golds.items()), file=sys.stderr)
+    print(
+        f"# {len(index.clauses)} clauses; gold found for "
+        + ", ".join(f"{n} {sum(map(bool, g))}/{len(g)}" for n, g in golds.items()),
+        file=sys.stderr,
+    )
 
     mat = study.matrix("clause", study.k1, study.b)
     expansion = index.settings.query_expansion

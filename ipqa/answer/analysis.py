@@ -106,6 +106,7 @@ _KIND_CUES = (
         "when",
         re.compile(
             r"什么时候|何时|什么时间|哪一年|哪年|截止|截至|期限|时限|多长时间|多久|几年内|日期|哪天|几月|何日|起施行|之前"
+            r"|几号|几点|几时"
         ),
     ),
     (
@@ -128,8 +129,13 @@ _UNIT_CUES = (
     ("期", r"多少期|几期"),
     ("人", r"多少人|几人|多少名|几名"),
     ("所", r"多少所|几所"),
-    ("元", r"多少钱|多少元|多少万|多少亿|金额|资金|经费|额度|数额|融资额|贷款额|奖补|奖励多少|补贴多少"
-          r"|多少[^,，。?？]{0,3}费(?!率)|费用"),
+    (
+        "元",
+        (
+            r"多少钱|多少元|多少万|多少亿|金额|资金|经费|额度|数额|融资额|贷款额|奖补|奖励多少|补贴多少"
+            r"|多少[^,，。?？]{0,3}费(?!率)|费用"
+        ),
+    ),
     ("%", r"百分之|比例|占比|增长率|增幅|百分比|利率|费率|税率|比率|涨幅|同比|比上一?年"),
     # a span of time: "多少年" wants years, "多久" any duration (三十日, 6个月); never a year date (2025年)
     ("年", r"多少年|几年"),
@@ -142,6 +148,18 @@ _PERSON = re.compile(
     rf"(?:局|厅|委|办|院|中心|政府|部门|单位)的?(?:现任|目前的?|现在的?)?{_POSTS}(?:是谁|叫什么|是哪位|姓名|名字|叫啥)"
     rf"|谁是.{{0,16}}{_POSTS}"
 )
+# A question for a moment finer than policy texts usually give: the hour ("几点上班", "办公时间") or the day
+# ("几号开始", "哪一天"). An answer must state one (MOMENTS), or the clauses do not say it.
+_MOMENT_CUES = (
+    ("clock", r"几点|几时|上班时间|办公时间|营业时间|工作时间是|开放时间"),
+    ("day", r"几号|哪一?天|几月几[日号]|具体日期|哪一?日"),
+)
+MOMENTS = {
+    "clock": re.compile(
+        r"\d{1,2}\s*[:：]\s*\d{2}|[\d一二两三四五六七八九十]{1,3}\s*[点时](?:[半整]|\d|[至到—\-])|[上下]午"
+    ),
+    "day": re.compile(r"\d{1,2}\s*[日号]|[一二三四五六七八九十]{1,3}[日号]|\d{4}-\d{1,2}-\d{1,2}"),
+}
 # A number question that names a quantity ("多少", "几家"): no figure in the clauses means it is not given there.
 _QUANTITY = re.compile(r"多少|(?<!哪)几(?:家|个|项|件|次|倍|期|名|所|人|种|亿|万|成|位|批)")
 # 几 is also "a few" ("我们几家同行想抱团…，政府支不支持？"): beside another question word it asks nothing itself.
@@ -162,6 +180,7 @@ class Analysis:
     field: str = ""  # the document field a metadata question asks for
     person: bool = False  # asks for the person holding a post, which policy texts do not name
     quantity: bool = False  # asks for a quantity in so many words (多少, 几家): an answer must give a figure
+    moment: str = ""  # "clock" / "day": asks for an hour or a day, which an answer must state (MOMENTS)
 
 
 def place_stem(name: str) -> str:
@@ -278,4 +297,5 @@ def analyse(question: str, corpus_places: dict[str, str] | None = None) -> Analy
         field=field,
         person=bool(_PERSON.search(q)),
         quantity=kind == "number" and bool(_QUANTITY.search(without_indefinite_ji(q))),
+        moment=_first_cue(q, _MOMENT_CUES) if kind != "metadata" else "",
     )

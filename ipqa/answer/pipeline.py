@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass, field
 
 from ipqa.answer import compose, constraints, gate
-from ipqa.answer.analysis import analyse, question_kind  # noqa: F401  (question_kind: part of this module's API)
+from ipqa.answer.analysis import MOMENTS, analyse, question_kind  # noqa: F401  (question_kind: part of this module's API)
 from ipqa.answer.metadata import metadata_answer
 from ipqa.answer.spans import fold
 from ipqa.records import Answer, Filters, Hit
@@ -229,6 +229,11 @@ def ask(
         return Answer(question, kind, NOT_FOUND, hits=shown, answered=False, notes=notes, confidence=why + "。")
     if not lines and kind != "fact":  # e.g. a "number" question whose clauses hold no figure
         lines = compose.COMPOSERS["fact"](ctx, relevant)
+    said = [fold(compose.MARK.sub("", line)).text for line in lines]
+    if lines and analysis.moment and not any(MOMENTS[analysis.moment].search(line) for line in said):
+        # "几点上班" answered by the clause that sets the office up: the hour asked for is not in it
+        why = "相关条款没有写明所问的具体时间"
+        return Answer(question, kind, NOT_FOUND, hits=shown, answered=False, notes=notes, confidence=why + "。")
     if not lines:
         return Answer(
             question,

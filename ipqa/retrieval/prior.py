@@ -99,9 +99,7 @@ def shipped_weights() -> PriorWeights:
     return PriorWeights(families=dict(data["families"]), citation=float(data["citation"]))
 
 
-def row_prior(
-    documents: dict[str, Document], clauses: list[Clause], weights: PriorWeights | None = None
-) -> np.ndarray:
+def row_prior(documents: dict[str, Document], clauses: list[Clause], weights: PriorWeights | None = None) -> np.ndarray:
     """The prior of every row (clause) of an index, float32."""
     weights = weights or shipped_weights()
     citing = citing_documents(documents.values())

@@ -558,3 +558,14 @@ def test_a_figure_is_chosen_by_its_own_phrase_not_the_date_joined_to_it(seed_ind
 def test_a_per_capita_figure_answers_a_per_capita_question(seed_index):
     answer = ask(seed_index, "海门区2020年末每万个人的发明专利拥有量是多少件？")
     assert answer.answered and "41.43件" in answer.text.splitlines()[0], answer.text
+
+
+def test_an_hour_or_a_day_the_clauses_do_not_state_is_refused(seed_index):
+    from ipqa.answer.analysis import analyse
+
+    assert analyse("窗口每天几点开门？").moment == "clock"
+    assert analyse("申报材料几号之前交？").moment == "day"
+    assert analyse("质押融资由谁负责？").moment == ""
+    # the clause that sets up 定西's trademark window says where, never when it opens
+    answer = ask(seed_index, "定西的商标注册申请受理窗口每天几点开门？")
+    assert not answer.answered and "具体时间" in answer.confidence, answer.text

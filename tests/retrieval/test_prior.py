@@ -117,10 +117,10 @@ def test_prior_reorders_a_search_and_can_be_turned_off(tmp_path):
     build_index([corpus], prior_dir, Settings(model=""))
     plain, with_prior = Index.load(plain_dir), Index.load(prior_dir)
     assert {d.meta.doc_type for d in with_prior.documents.values()} >= {"法"}
-    first = lambda ix: ix.search(question, k=3).hits[0].clause.doc_id  # noqa: E731
+    first = lambda ix: ix.search(question, k=3).hits[0].clause.doc_id
     assert first(plain).startswith("local"), [h.clause.text for h in plain.search(question, k=3).hits]
     assert first(with_prior).startswith("law")
     # the same clauses come back, only their order moves
-    ids = lambda ix: {h.clause.clause_id for h in ix.search(question, k=10).hits}  # noqa: E731
+    ids = lambda ix: {h.clause.clause_id for h in ix.search(question, k=10).hits}
     assert ids(plain) == ids(with_prior)
     assert replace(with_prior.settings, document_prior=0.0) == plain.settings
