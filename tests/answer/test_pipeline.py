@@ -455,6 +455,7 @@ def test_validity_is_asked_of_a_document_not_of_a_patent():
     assert analyse("到2020年年末海门有效的发明专利有多少件？").field == ""
     assert analyse("邹城强县方案是哪天写成的？").field == "date_written"
     assert analyse("泰安这份规划落款是哪天？").field == "date_written"
+    assert analyse("这份方案是哪天在网上发布的？").field == "date_published"
 
 
 def test_compound_words_take_the_idf_of_their_bigrams(seed_index):
