@@ -203,8 +203,9 @@ def ask(
     if min_relevance is None:
         min_relevance = gate.threshold(bool(constrained))
     if probe is not None:
-        probe.update(coverage=best, narrowed=bool(constrained), unknown=gate.unknown_topic(topic, bool(constrained)))
-    if gate.unknown_topic(topic, bool(constrained)) and not probe_all(probe):
+        unknown = gate.unknown_topic(topic, bool(constrained), best)
+        probe.update(coverage=best, narrowed=bool(constrained), unknown=unknown)
+    if gate.unknown_topic(topic, bool(constrained), best) and not probe_all(probe):
         why = "问题的主要词语在语料中都没有出现"
         return Answer(question, kind, NOT_FOUND, hits=shown, answered=False, notes=notes, confidence=why + "。")
     if best < min_relevance:

@@ -570,3 +570,13 @@ def test_an_hour_or_a_day_the_clauses_do_not_state_is_refused(seed_index):
     # the clause that sets up 定西's trademark window says where, never when it opens
     answer = ask(seed_index, "定西的商标注册申请受理窗口每天几点开门？")
     assert not answer.answered and "具体时间" in answer.confidence, answer.text
+
+
+def test_unknown_everyday_words_do_not_refuse_an_ip_question_whose_clause_holds_the_rest():
+    from ipqa.answer.gate import KNOWN_CARRIES, Topic, unknown_topic
+
+    half_unknown = Topic({"发明专利": 3.0, "有效": 1.0}, unknown_share=0.5, anchors=("发明专利",))
+    assert not unknown_topic(half_unknown, narrowed=False, best=KNOWN_CARRIES)
+    assert unknown_topic(half_unknown, narrowed=False, best=KNOWN_CARRIES - 0.01)
+    no_ip_word = Topic({"垃圾": 3.0}, unknown_share=0.5)
+    assert unknown_topic(no_ip_word, narrowed=False, best=1.0)
