@@ -14,7 +14,6 @@ from ipqa.records import display_title
 from ipqa.text import normalise
 
 _MARK = re.compile(r"\[(\d{1,4})\]")
-_NAME = re.compile(r"^\s*《(?P<name>[^《》]+)》")
 _ORIGINAL = re.compile(r"（原文：(?P<text>[^（）]*)）")  # a unit's source spelling, shown after its simplified form
 _TEMPLATE = sorted(
     [NO_UNIT_NAMED, NONE_NAMED, "牵头", "配合", "负责"]
@@ -62,13 +61,28 @@ def unbacked(answer: str, citations: list[dict]) -> list[str]:
         for i, (claim, numbers) in enumerate(found):
             cited = [citations[k - 1] for k in numbers]
             marks = "".join(f"[{k}]" for k in numbers)
-            if i == 0 and (m := _NAME.match(claim)):
-                if not any(_form(m["name"]) in _names(c) for c in cited):
-                    problems.append(f"答案第 {n} 行的《{m['name']}》不是引文 {marks} 所出自的文件")
-                claim = claim[m.end() :]
+            if i == 0 and (opening := _leading_name(claim)):
+                name, end = opening
+                if not any(_form(name) in _names(c) for c in cited):
+                    problems.append(f"答案第 {n} 行的《{name}》不是引文 {marks} 所出自的文件")
+                claim = claim[end:]
             if missing := _missing(claim, cited):
                 problems.append(f"答案第 {n} 行的“{missing[:40]}”不见于所标引文 {marks} 的原文")
     return problems
+
+
+def _leading_name(claim: str) -> tuple[str, int] | None:
+    """The document name opening a line, ``(name, end of its closing 》)``: the brackets nest, as in
+    《浙江省实施《中华人民共和国农村土地承包法》办法》. None when the line opens with no name."""
+    start = len(claim) - len(claim.lstrip())
+    if not claim[start:].startswith("《"):
+        return None
+    depth = 0
+    for i in range(start, len(claim)):
+        depth += {"《": 1, "》": -1}.get(claim[i], 0)
+        if depth == 0:
+            return claim[start + 1 : i], i + 1
+    return None
 
 
 def _names(cit: dict) -> set[str]:

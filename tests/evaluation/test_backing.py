@@ -36,3 +36,11 @@ def test_unbacked_pieces_are_named_by_line():
     [problem] = unbacked("《别的规划》：到2025年有效发明专利达到3300件以上[1]", cits)
     assert "《别的规划》不是引文 [1] 所出自的文件" in problem
     assert unbacked("《规划简称》：专利达到3300件以上[1]", [_cit("专利达到3300件以上", short="规划简称")]) == []
+
+
+def test_a_document_name_with_nested_brackets_opens_the_line():
+    title = "浙江省实施《中华人民共和国农村土地承包法》办法"
+    cits = [_cit("承包方享有土地承包经营权流转的自主权", title=title)]
+    assert unbacked(f"《{title}》：承包方享有土地承包经营权流转的自主权[1]", cits) == []
+    [problem] = unbacked("《浙江省实施《别的法》办法》：承包方享有土地承包经营权流转的自主权[1]", cits)
+    assert "不是引文 [1] 所出自的文件" in problem
