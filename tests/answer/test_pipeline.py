@@ -575,8 +575,12 @@ def test_an_hour_or_a_day_the_clauses_do_not_state_is_refused(seed_index):
 def test_unknown_everyday_words_do_not_refuse_an_ip_question_whose_clause_holds_the_rest():
     from ipqa.answer.gate import KNOWN_CARRIES, Topic, unknown_topic
 
-    half_unknown = Topic({"发明专利": 3.0, "有效": 1.0}, unknown_share=0.5, anchors=("发明专利",))
+    half_unknown = Topic({"发明专利": 3.0, "有效": 1.0}, 0.5, ("发明专利",), unknown_needed=0.6)
     assert not unknown_topic(half_unknown, narrowed=False, best=KNOWN_CARRIES)
     assert unknown_topic(half_unknown, narrowed=False, best=KNOWN_CARRIES - 0.01)
-    no_ip_word = Topic({"垃圾": 3.0}, unknown_share=0.5)
+    # the unknown words are everyday wording that answering clauses seldom hold: their necessity is low
+    everyday = replace(half_unknown, unknown_needed=0.3)
+    assert not unknown_topic(everyday, narrowed=False, best=0.0)
+    # without an IP word the plain count decides, however low the unknown words' necessity
+    no_ip_word = Topic({"垃圾": 3.0}, 0.5, unknown_needed=0.1)
     assert unknown_topic(no_ip_word, narrowed=False, best=1.0)
