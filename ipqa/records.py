@@ -79,6 +79,7 @@ class Metadata:
     doc_type: str = ""  # 通知 方案 规划 计划 意见 条例 办法 法律 …
     validity: str = ""  # 有效 / 失效 / 已修改 …, as stated
     source_site: str = ""  # the publishing web site, when the text names one
+    addressees: str = ""  # 主送机关: the line naming whom a notice is sent to ("各县、市、区人民政府…"), as written
 
     @property
     def date(self) -> str:

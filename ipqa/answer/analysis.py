@@ -85,6 +85,11 @@ _METADATA_CUES = (
             r"有效性|(文件|规划|方案|计划|通知|意见|办法|条例|规定)(现在)?(还|是否|是不是|已经)?(有效|失效|废止)"
         ),
     ),
+    # whom the document is sent to (主送机关), not who receives a subsidy ("奖励资金发给谁")
+    (
+        "addressees",
+        re.compile(r"主送|(?:下发|印发|发送|送达)给?(?:了)?(?:哪些|哪几|什么|谁)|是(?:下)?发给(?:了)?(?:哪些|哪几|谁)"),
+    ),
 )
 _KIND_CUES = (
     # which of the documents / places say something: one line per document ("哪些地方有…扶持政策")

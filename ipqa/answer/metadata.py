@@ -1,4 +1,4 @@
-"""Answers about a document itself — its 发文字号, 发布机关, 发布/成文日期, 有效性 — from its metadata fields, cited to
+"""Answers about a document itself — its 发文字号, 发布机关, 发布/成文日期, 有效性, 主送机关 — from its metadata fields, cited to
 the place in the document text the field was read from (the header line, the signature, the date line), so the
 citation verifies like any other. A field the document does not state is said to be unstated, never guessed.
 """
@@ -19,6 +19,7 @@ FIELD_LABELS = {
     "date_published": "发布日期",
     "date_written": "成文日期",
     "validity": "有效性",
+    "addressees": "主送机关",
 }
 # Header labels that introduce a field's value in a page header ("发文字号: 邹政字〔2024〕18号").
 _HEADER_LABELS = {

@@ -79,6 +79,7 @@ def document_dict(index, doc: Document) -> dict:
         "doc_type": m.doc_type,
         "validity": m.validity,
         "source_site": m.source_site,
+        "addressees": m.addressees,
         "source": doc.source,
         "sha256": doc.sha256,
         "encoding": doc.encoding,
@@ -174,6 +175,7 @@ def _document_view(index, doc: Document) -> str:
         ("层级", level_label(m.level) if m.level else ""),
         ("类型", m.doc_type),
         ("有效性", validity_label(m.validity)),
+        ("主送机关", m.addressees),
         ("来源文件", doc.source),
         ("文件校验值（SHA-256）", doc.sha256),
     ]

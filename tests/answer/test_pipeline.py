@@ -584,3 +584,15 @@ def test_unknown_everyday_words_do_not_refuse_an_ip_question_whose_clause_holds_
     # without an IP word the plain count decides, however low the unknown words' necessity
     no_ip_word = Topic({"垃圾": 3.0}, 0.5, unknown_needed=0.1)
     assert unknown_topic(no_ip_word, narrowed=False, best=1.0)
+
+
+def test_whom_a_document_is_sent_to_is_answered_from_its_addressee_line(seed_index):
+    from ipqa.answer.analysis import analyse
+    from ipqa.evaluation.verify import verify_citations
+
+    assert analyse("这个规划印发给了哪些部门？").field == "addressees"
+    assert analyse("奖励资金发给谁？").field == ""  # who receives money, not whom the document is sent to
+    answer = ask(seed_index, "泰安的十四五知识产权规划是发给哪些单位的？")
+    assert answer.answered and answer.kind == "metadata" and "主送机关" in answer.text
+    assert "各县、市、区人民政府，各功能区管委会" in answer.text
+    assert not verify_citations([c.to_dict() for c in answer.citations], seed_index.folder).problems

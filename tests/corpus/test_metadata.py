@@ -244,3 +244,25 @@ def test_title_after_page_chrome_lines_but_before_addressees(tmp_path):
     assert doc.meta.title == "泰安市人民政府关于加强知识产权保护的实施意见"
     assert (doc.meta.doc_type, doc.meta.doc_number, doc.meta.level) == ("意见", "泰政发〔2023〕3号", "municipal")
     assert "missing_title" not in kinds(doc)
+    assert doc.meta.addressees == "各县、市、区人民政府"
+
+
+@pytest.mark.parametrize(
+    "prefix, addressees",
+    [
+        ("000", "各镇人民政府、街道办事处,市政府有关部门"),
+        ("001", "省知識產權戰略實施暨強省建設工作領導小組成員單位"),  # as written, traditional script
+        ("002", "各区镇(街道)政府(管委会、办事处),区各委办局,区各直属单位,各垂直管理部门(单位)"),
+        ("003", ""),  # a news page's excerpt has no 主送机关
+        ("004", "各县、市、区人民政府，各功能区管委会，市政府各部门、直属单位，省属以上驻泰各单位"),
+    ],
+)
+def test_addressees_of_the_seeds(prefix, addressees):
+    assert seed_doc(prefix).meta.addressees == addressees
+
+
+def test_a_header_field_line_or_a_sentence_is_no_addressee(tmp_path):
+    text = "关于做好专利资助工作的通知\n发布机关: 某市人民政府 统一编号:\n各单位要做好以下工作：\n一、加强领导。\n"
+    (tmp_path / "t.txt").write_text(text, encoding="utf-8")
+    # "各单位要做好以下工作：" opens the body: it ends in what the units are to do, not in a unit
+    assert read_document(tmp_path / "t.txt", tmp_path).meta.addressees == ""

@@ -102,6 +102,32 @@ def _doc_number(lines: list[tuple[int, int, str]], header_value: str) -> tuple[s
     return header_value, None
 
 
+# 主送机关 (GB/T 9704): a line of its own after the title, naming units and ending in a colon ("各县、市、区人民
+# 政府，各功能区管委会，市政府各部门：", "省…领导小组成员单位："). A header field line ("发布机关: …") is not one.
+_ADDRESSEE_END = re.compile(r"[:：]\s*$")
+_ADDRESSEE_UNITS = re.compile(r"政府|部门|单位|局|委|办|管委会|办事处|街道|机关|机构|厅")
+_ADDRESSEE_LIST = re.compile(r"^各|[、，,]|(成员单位|有关部门|有关单位|各部门)[:：]\s*$")
+# ... and it ends in a unit, not in what the units are to do ("各单位要做好以下工作：" opens the body)
+_ADDRESSEE_TAIL = re.compile(r"(政府|部门|单位|局|委|办|管委会|办事处|街道|机关|机构|厅|院|中心|企业|公司|协会)$")
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
+_FIELD_LINE = re.compile(r"发布机关|发文机关|统一编号|发文字号|成文日期|发布日期|来源|标题|分享|索引号")
+
+
+def _addressees(lines: list[tuple[int, int, str]]) -> str:
+    """The 主送机关 line among the opening lines, without its colon, or ""."""
+    for _, _, line in lines[:HEAD_LINES]:
+        text = line.strip()
+        probe = to_simplified(text)
+        if not (4 <= len(text) <= 150 and _ADDRESSEE_END.search(text)) or "。" in text:
+            continue
+        if len(re.findall(r"[:：]", text)) > 1 or _FIELD_LINE.search(probe):
+            continue
+        tail = _BRACKETED.sub("", _ADDRESSEE_END.sub("", probe)).strip()
+        if _ADDRESSEE_UNITS.search(probe) and _ADDRESSEE_LIST.search(probe) and _ADDRESSEE_TAIL.search(tail):
+            return _ADDRESSEE_END.sub("", text).strip()
+    return ""
+
+
 def _source_site(header: Header, cleaned: Cleaned) -> str:
     return header.fields.get("来源") or cleaned.fields.get("source_site") or cleaned.fields.get("host", "")
 
@@ -155,5 +181,6 @@ def extract_metadata(text: str, header: Header, cleaned: Cleaned, path: Path, ti
         doc_type=doc_type,
         validity=VALIDITY.get(fields.get("有效性", "").strip(), fields.get("有效性", "").strip()),
         source_site=_source_site(header, cleaned),
+        addressees=_addressees(lines),
     )
     return Found(meta, tuple(flags), (header.span,) if header.span else ())
