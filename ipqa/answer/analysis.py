@@ -186,6 +186,7 @@ class Analysis:
     person: bool = False  # asks for the person holding a post, which policy texts do not name
     quantity: bool = False  # asks for a quantity in so many words (多少, 几家): an answer must give a figure
     moment: str = ""  # "clock" / "day": asks for an hour or a day, which an answer must state (MOMENTS)
+    measure: str = ""  # the noun a number question asks the quantity of ("官费", "利率"), "" unknown
 
 
 def place_stem(name: str) -> str:
@@ -279,6 +280,43 @@ def metadata_field(question: str) -> str:
     return _first_cue(question, _METADATA_CUES)
 
 
+# The measure a quantity is asked of: the noun after 多少 and its unit ("多少官费", "多少件发明专利"), else the one
+# before it ("利率大概是多少", "专项资金一年有多少钱"). Units and money words are no measure.
+# Units, money and generic words ("目标是多少") are passed over, as are places and names (tags ns, nr).
+_NOUN_TAGS = frozenset(("n", "nz", "nt", "vn", "nl", "ng"))
+_COUNTER_TAGS = ("m", "q", "zg", "uj")
+_PASSED_BEFORE = ("v", "d", "b", "uj", "ul", "r", "p", "m", "t", "l", "c")
+_NOT_A_MEASURE = frozenset(
+    ("钱", "资金", "数量", "数字", "金额", "比例", "时间", "一年", "每年", "元", "件", "人", "目标", "标准", "情况")
+    + ("总量", "总数", "数", "规模", "累计", "水平", "指标", "任务")
+)
+
+
+def measure_asked(question: str) -> str:
+    """The noun a 多少 question asks the quantity of, or "" (jieba's part-of-speech tags; the shipped dictionary)."""
+    from ipqa.retrieval.tokens import pos_tags
+
+    tagged = pos_tags(normalise(question))
+    at = next((i for i, (w, _) in enumerate(tagged) if w == "多少"), None)
+    if at is None:
+        return ""
+
+    def noun(word: str, tag: str) -> bool:
+        return tag in _NOUN_TAGS and len(word) > 1 and word not in _NOT_A_MEASURE
+
+    for word, tag in tagged[at + 1 : at + 4]:  # 多少 (件) (的) 发明专利
+        if noun(word, tag):
+            return word
+        if not (tag.startswith(_COUNTER_TAGS) or word in _NOT_A_MEASURE):
+            break
+    for word, tag in reversed(tagged[max(at - 6, 0) : at]):  # 利率 (大概) (是) 多少; 质押金额的累计目标是多少
+        if noun(word, tag):
+            return word
+        if not (tag.startswith(_PASSED_BEFORE) or word in _NOT_A_MEASURE):
+            break
+    return ""
+
+
 def unit_asked(question: str) -> str:
     """The unit family a question asks for ("件", "元", "%", "号码", …), or ""."""
     return _first_cue(question, _UNIT_CUES)
@@ -303,4 +341,5 @@ def analyse(question: str, corpus_places: dict[str, str] | None = None) -> Analy
         person=bool(_PERSON.search(q)),
         quantity=kind == "number" and bool(_QUANTITY.search(without_indefinite_ji(q))),
         moment=_first_cue(q, _MOMENT_CUES) if kind != "metadata" else "",
+        measure=measure_asked(q) if kind == "number" else "",
     )

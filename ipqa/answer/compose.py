@@ -140,6 +140,8 @@ def _marked_lines(ctx, relevant, finder, extend, bonus, measure_only: bool = Fal
             sent = _sentence_of(sents, p)
             if not _score(ctx, focus, sent.text):
                 continue  # a figure in a sentence that shares nothing with the question answers nothing
+            if measure_only and ctx.measure and presence(ctx.measure, fold(sent.text).text) < 0.5:
+                continue  # "多少官费": a figure in a sentence that never names 官费 is the figure of something else
             span = extend(clause.text, phrs, i, sent)
             if measure_only:  # the figure's own phrase: a date phrase joined to it must not score for it
                 terms = [t for t in focus if not _YEARLIKE.match(t)] or focus

@@ -128,6 +128,7 @@ class Context:
     terms: list[str]
     citations: list = field(default_factory=list)
     unit: str = ""  # the unit family a number question asks for (ipqa.answer.analysis.unit_asked)
+    measure: str = ""  # what a number question asks the quantity of (ipqa.answer.analysis.measure_asked)
     typed: bool = True  # whether the composer found what the kind asks for (a who answer: a named unit)
     _seen: dict = field(default_factory=dict)
 
@@ -215,7 +216,7 @@ def ask(
     cut = max(min_relevance, best * (gate.LIST_RELATIVE if kind == "list" else gate.RELATIVE))
     # best coverage first; search order breaks ties (sorted() is stable)
     relevant = sorted(((hit, s) for hit, s in scored if s >= cut), key=lambda pair: -pair[1])
-    ctx = Context(index, normalise(question), terms, unit=analysis.unit)
+    ctx = Context(index, normalise(question), terms, unit=analysis.unit, measure=analysis.measure)
     lines = compose.COMPOSERS[kind](ctx, relevant)
     if not lines and kind == "number" and (analysis.unit or analysis.quantity):
         # the figure in the unit asked may stand in a clause that passed the gate but not the relative cut

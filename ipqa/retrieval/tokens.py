@@ -73,6 +73,20 @@ def _jieba():
         return tk
 
 
+def pos_tags(text: str) -> list[tuple[str, str]]:
+    """(word, part-of-speech tag) pairs of ``text`` by jieba.posseg with the shipped dictionary: for reading a
+    question (what it asks the quantity of), never for indexing."""
+    import jieba.posseg
+
+    global _POS
+    if _POS is None:
+        _POS = jieba.posseg.POSTokenizer(_jieba())
+    return [(p.word, p.flag) for p in _POS.cut(text)]
+
+
+_POS = None
+
+
 def general_frequency(word: str) -> int:
     """How often ``word`` occurs in general Chinese: its count in jieba's dictionary (0 when absent)."""
     return int(_jieba().FREQ.get(word, 0) or 0)

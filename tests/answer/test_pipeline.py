@@ -596,3 +596,27 @@ def test_whom_a_document_is_sent_to_is_answered_from_its_addressee_line(seed_ind
     assert answer.answered and answer.kind == "metadata" and "主送机关" in answer.text
     assert "各县、市、区人民政府，各功能区管委会" in answer.text
     assert not verify_citations([c.to_dict() for c in answer.citations], seed_index.folder).problems
+
+
+@pytest.mark.parametrize(
+    "question, measure",
+    [
+        ("申请一件发明专利要交多少官费？", "官费"),  # after 多少
+        ("海门到2020年底有多少件发明专利？", "发明专利"),  # after 多少 and its unit
+        ("专利质押贷款的利率大概是多少？", "利率"),  # before 多少
+        ("海门区知识产权质押金额的累计目标是多少？", "知识产权质押"),  # generic words (金额, 累计, 目标) passed over
+        ("邹城要新增多少家靠高价值专利打头阵的龙头企业？", ""),  # a place is no measure; nothing certain
+        ("质押融资由谁负责？", ""),  # no quantity asked
+    ],
+)
+def test_the_measure_a_quantity_is_asked_of(question, measure):
+    from ipqa.answer.analysis import measure_asked
+
+    assert measure_asked(question) == measure
+
+
+def test_a_figure_of_another_measure_is_no_answer(seed_index):
+    # the plans give 亿元 figures of 质押融资, never an official fee: "多少官费" gets no stretched figure
+    answer = ask(seed_index, "在海门申请发明专利要交多少官费？")
+    assert not answer.answered, answer.text
+    assert ask(seed_index, "海门区知识产权质押金额的累计目标是多少？").answered
