@@ -310,6 +310,8 @@ def measure_asked(question: str) -> str:
         if not (tag.startswith(_COUNTER_TAGS) or word in _NOT_A_MEASURE):
             break
     for word, tag in reversed(tagged[max(at - 6, 0) : at]):  # 利率 (大概) (是) 多少; 质押金额的累计目标是多少
+        if word.startswith(("比", "较")):
+            break  # "比头一年多出多少": a difference is asked, of whatever was counted before the comparison
         if noun(word, tag):
             return word
         if not (tag.startswith(_PASSED_BEFORE) or word in _NOT_A_MEASURE):

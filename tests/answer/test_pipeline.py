@@ -607,6 +607,7 @@ def test_whom_a_document_is_sent_to_is_answered_from_its_addressee_line(seed_ind
         ("海门区知识产权质押金额的累计目标是多少？", "知识产权质押"),  # generic words (金额, 累计, 目标) passed over
         ("邹城要新增多少家靠高价值专利打头阵的龙头企业？", ""),  # a place is no measure; nothing certain
         ("质押融资由谁负责？", ""),  # no quantity asked
+        ("拿到认证的企业，要比上一年多出多少？", ""),  # a difference: no noun stands between 比 and 多少
     ],
 )
 def test_the_measure_a_quantity_is_asked_of(question, measure):
