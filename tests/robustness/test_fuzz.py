@@ -8,9 +8,10 @@ from __future__ import annotations
 import os
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from ipqa.answer.metadata import HEADER_PATH
 from ipqa.answer.pipeline import ask
 from ipqa.clauses.split import split_clauses
 from ipqa.corpus.formats import SUFFIXES
@@ -187,6 +188,7 @@ def test_clause_spans_hold_for_generated_documents(doc, max_chars):
 
 @BOUNDED
 @given(st.text(ANY_CHAR, max_size=200), st.integers(1, 20))
+@example("发文字号", 1)  # a metadata answer: its citation is a header line, not a clause
 def test_search_and_ask_accept_any_query(seed_bm25_index, query, k):
     result = seed_bm25_index.search(query, k=k)
     assert len(result.hits) <= k and (result.hits or result.message)
@@ -196,5 +198,8 @@ def test_search_and_ask_accept_any_query(seed_bm25_index, query, k):
     for citation in answer.citations:
         doc = seed_bm25_index.document(citation.doc_id)
         assert doc.text[citation.start : citation.end] == citation.quote
+        if citation.clause_id == f"{citation.doc_id}#文件信息":  # a metadata answer cites the header line it read
+            assert citation.path == HEADER_PATH
+            continue
         clause = seed_bm25_index.clause(citation.clause_id)
         assert clause.start <= citation.start <= citation.end <= clause.end
