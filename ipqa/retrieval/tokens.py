@@ -80,7 +80,7 @@ def general_frequency(word: str) -> int:
 
 def warm_up() -> None:
     """Load the jieba dictionary and the stopwords now (e.g. before forking workers, which then inherit them)."""
-    _jieba()
+    _fast()  # builds on _jieba()
     stopwords()
 
 
@@ -107,6 +107,34 @@ _bigram_cache: dict[str, tuple[str, ...]] = {}
 _CJK_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
+def jieba_cut(block: str, search: bool) -> list[str]:
+    """The reference cut: jieba itself (``cut`` or ``cut_for_search``, HMM on)."""
+    tk = _jieba()
+    return list(tk.cut_for_search(block, HMM=True) if search else tk.cut(block, HMM=True))
+
+
+@lru_cache(maxsize=1)
+def _fast():
+    from ipqa.retrieval.fastcut import FastCut
+
+    return FastCut(_jieba())
+
+
+def fast_cut(block: str, search: bool) -> list[str]:
+    """The same words as :func:`jieba_cut`, about 2× faster (ipqa.retrieval.fastcut)."""
+    fast = _fast()
+    return fast.cut_for_search(block) if search else fast.cut(block)
+
+
+CUT = fast_cut  # what blocks are cut with; the test and the benchmark set jieba_cut to compare (clear_caches)
+
+
+def clear_caches() -> None:
+    """Forget every cached cut (after changing :data:`CUT`)."""
+    _cache.clear()
+    _bigram_cache.clear()
+
+
 @lru_cache(maxsize=1)
 def _blocks():
     import jieba
@@ -121,8 +149,8 @@ def _block(block: str, search: bool) -> tuple[tuple[str, ...], bool, str, tuple[
     found = _cache.get(key)
     if found is not None:
         return found
-    tk, stop = _jieba(), stopwords()
-    cut = tk.cut_for_search(block, HMM=True) if search else tk.cut(block, HMM=True)
+    stop = stopwords()
+    cut = CUT(block, search)
     kept, runs, run, closed, head = [], [], [], False, ""
     for word in cut:
         word = word.strip().lower()
