@@ -29,6 +29,16 @@ REUSED = -1  # token count of a clause whose tokens the caller already has (its 
 _known: frozenset[bytes] = frozenset()  # in a worker process: the keys whose tokens the builder already has
 
 
+class TokenIds(dict):
+    """token → id, numbering a token it has not seen next, in the order first seen. ``map(ids.__getitem__,
+    tokens)`` numbers a clause's tokens at C speed (a lookup that finds the token never enters Python), where
+    ``setdefault(t, len(ids))`` per token was a tenth of a worker's CPU."""
+
+    def __missing__(self, token: str) -> int:
+        self[token] = n = len(self)
+        return n
+
+
 def indexed_text(doc: Document, clause) -> str:
     """The one normalised text both retrievers see: short title and heading path as a header, then the clause
     with injected spam removed. Display always uses the original ``clause.text``."""
@@ -70,7 +80,7 @@ def _ingest(
     from ipqa.index import columns
 
     known = _known if known is None else known
-    files, vocab, ids, lengths = [], {}, [], []
+    files, vocab, ids, lengths = [], TokenIds(), [], []
     for root, path in items:
         result = reading.read_one(path, root)
         rows = FileRows(result)
@@ -86,7 +96,7 @@ def _ingest(
                 lengths.append(REUSED)
                 continue
             tokens = tokenize_normalised(text, mode)
-            ids.extend(vocab.setdefault(t, len(vocab)) for t in tokens)
+            ids.extend(map(vocab.__getitem__, tokens))
             lengths.append(len(tokens))
     return Chunk(files, list(vocab), np.asarray(ids, dtype=np.int64), np.asarray(lengths, dtype=np.int64))
 
