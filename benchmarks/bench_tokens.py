@@ -29,11 +29,10 @@ def _cpu() -> float:
     return time.process_time()
 
 
-def _tokens_with(cut, texts: list[str], mode: str) -> tuple[list[list[str]], float]:
-    tokens.CUT = cut
+def _tokens_with(fast: bool, texts: list[str], mode: str) -> tuple[list[list[str]], float]:
     tokens.clear_caches()
     began = _cpu()
-    out = [tokens.tokenize_normalised(t, mode) for t in texts]
+    out = [tokens.tokenize_normalised(t, mode, fast) for t in texts]
     return out, _cpu() - began
 
 
@@ -59,15 +58,13 @@ def main(folder: Path, every: int, repeat: int) -> int:
         seconds["split"] += t2 - t1
         seconds["indexed text"] += _cpu() - t2
     mode = settings.tokenizer
-    saved = tokens.CUT
     try:
         for _ in range(repeat):  # alternated, each the least of its runs: the machine is shared
-            reference, s = _tokens_with(tokens.jieba_cut, texts, mode)
+            reference, s = _tokens_with(False, texts, mode)
             seconds["tokens, jieba"] = min(s, seconds.get("tokens, jieba", s))
-            fast, s = _tokens_with(tokens.fast_cut, texts, mode)
+            fast, s = _tokens_with(True, texts, mode)
             seconds["tokens, fast cut"] = min(s, seconds.get("tokens, fast cut", s))
     finally:
-        tokens.CUT = saved
         tokens.clear_caches()
     chars = sum(map(len, texts))
     print(f"{len(files)} files (every {every}th), {len(texts):,} clauses, {chars:,} characters, mode {mode}")

@@ -70,8 +70,9 @@ def test_cached_tokens_equal_whole_text_jieba(mode, monkeypatch):
     tokens_module.clear_caches()
     for text in texts:
         expected = _reference_tokens(text, mode)
-        assert tokens_module.tokenize_normalised(text, mode) == expected
-        assert tokens_module.tokenize_normalised(text, mode) == expected  # the second time from the cache
+        for fast in (False, True):  # jieba's cut (queries) and the fast cut (a build's workers)
+            assert tokens_module.tokenize_normalised(text, mode, fast) == expected
+            assert tokens_module.tokenize_normalised(text, mode, fast) == expected  # from the cache
 
 
 def _copy_seeds(folder: Path) -> Path:

@@ -5,7 +5,6 @@ strings, and a whole index built both ways."""
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -17,27 +16,20 @@ from ipqa.clauses.split import split_clauses
 from ipqa.corpus.reading import read_document
 from ipqa.index.ingest import indexed_text
 from ipqa.retrieval import tokens
+from ipqa.text import normalise
 from tests.helpers.paths import CORPUS, LECOQA, need
 
 
-@contextmanager
-def cutting_with(cut):
-    saved = tokens.CUT
-    tokens.CUT = cut
-    tokens.clear_caches()
-    try:
-        yield
-    finally:
-        tokens.CUT = saved
+def both_ways(texts: list[str], mode: str, normalised: bool = True) -> tuple[list, list]:
+    """Each text's tokens cut by jieba and by the fast cut, each from empty caches."""
+    if not normalised:
+        texts = [normalise(t) for t in texts]
+    out = []
+    for fast in (False, True):
         tokens.clear_caches()
-
-
-def both_ways(texts: list[str], mode: str, tokenise=tokens.tokenize_normalised) -> tuple[list, list]:
-    with cutting_with(tokens.jieba_cut):
-        reference = [tokenise(t, mode) for t in texts]
-    with cutting_with(tokens.fast_cut):
-        fast = [tokenise(t, mode) for t in texts]
-    return reference, fast
+        out.append([tokens.tokenize_normalised(t, mode, fast) for t in texts])
+    tokens.clear_caches()
+    return out[0], out[1]
 
 
 def clause_texts(root: Path, files: list[Path]) -> list[str]:
@@ -80,7 +72,7 @@ def test_seed_clauses_and_whole_texts_get_the_same_tokens(mode):
     files = sorted(p for p in CORPUS.iterdir() if p.suffix == ".txt")
     texts = clause_texts(CORPUS, files)
     texts += [read_document(p, CORPUS).text for p in files]  # long, mixed-script, un-normalised
-    reference, fast = both_ways(texts, mode, tokens.tokenize)
+    reference, fast = both_ways(texts, mode, normalised=False)
     assert reference == fast
 
 
@@ -88,9 +80,10 @@ def test_questions_get_the_same_query_tokens(seed_dev):
     questions = [json.loads(line)["question"] for line in seed_dev.read_text(encoding="utf-8").splitlines()]
     questions += [json.loads(line)["question"] for line in need(LECOQA).read_text(encoding="utf-8").splitlines()]
     assert len(questions) > 1000
-    for mode in tokens.MODES:
-        reference, fast = both_ways(questions, mode, tokens.query_tokens)
-        assert reference == fast
+    for mode in tokens.MODES:  # a query is cut by jieba (tokenize); the index, by the fast cut
+        served = [tokens.tokenize(q, mode) for q in questions]
+        reference, fast = both_ways(questions, mode, normalised=False)
+        assert served == reference == fast
 
 
 # Characters on every side of jieba's block pattern: CJK inside and outside its range (U+9FD6–U+9FFF, extension
@@ -109,15 +102,17 @@ def test_fast_cut_equals_jieba_on_arbitrary_strings(text):
     assert fast.cut_for_search(text) == list(tk.cut_for_search(text, HMM=True))
 
 
-def test_an_index_built_either_way_holds_the_same_tokens(tmp_path):
+def test_an_index_built_either_way_holds_the_same_tokens(tmp_path, monkeypatch):
+    from ipqa.index import ingest
     from ipqa.index.searcher import build_index
     from ipqa.index.store import load_tokens
     from ipqa.settings import Settings
 
     built = []
-    for name, cut in (("jieba", tokens.jieba_cut), ("fast", tokens.fast_cut)):
-        with cutting_with(cut):  # the seeds are few enough to be read in this process, so CUT applies
-            build_index([CORPUS], tmp_path / name, Settings(model=""))
+    for name, workers in (("jieba", False), ("fast", True)):  # the workers cut fast; a serial build, with jieba
+        tokens.clear_caches()
+        monkeypatch.setattr(ingest, "PARALLEL_MIN_FILES", 1 if workers else 10**6)
+        build_index([CORPUS], tmp_path / name, Settings(model=""))
         built.append(load_tokens(tmp_path / name))
     (va, ia, oa), (vb, ib, ob) = built
     assert va == vb and np.array_equal(ia, ib) and np.array_equal(oa, ob)
