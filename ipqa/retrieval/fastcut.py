@@ -3,8 +3,8 @@ in the same order, about 2× faster (``python -m benchmarks.bench_tokens``; test
 compares both over lawrefbook).
 
 jieba builds a DAG of the dictionary words starting at each character (a dict of lists), then walks it right to
-left taking ``max`` of a generator of tuples that calls ``log`` for every edge; that is ~70% of a cold build's
-CPU. Here the two passes are one loop over the same prefix dictionary, with each word's ``log(freq) - log(total)``
+left taking ``max`` of a generator of tuples that calls ``log`` for every edge; under cProfile that was 47% of a
+cold build's worker CPU (README, "Where a cold build's time goes"). Here the two passes are one loop over the same prefix dictionary, with each word's ``log(freq) - log(total)``
 computed once per process. The arithmetic is jieba's own — ``(log(freq) - logtotal) + route[x + 1]`` in the same
 order, and a tie goes to the longer word as ``max`` over ``(score, x)`` does — so the routes are the same floats.
 Runs of single characters still go to jieba's own HMM (``jieba.finalseg.cut``), memoised.
@@ -18,7 +18,7 @@ from __future__ import annotations
 from math import log
 
 _HMM_CACHE_LIMIT = 200_000
-_NONE = float("-inf")  # no edge scored yet: every real route score is finite
+_NO_EDGE = float("-inf")  # no edge scored yet: every real route score is finite
 
 
 class FastCut:
@@ -76,7 +76,7 @@ class FastCut:
         score = [0.0] * (n + 1)
         end = [0] * (n + 1)
         for k in range(n - 1, -1, -1):
-            best, stop, i = _NONE, k + 1, k + 1
+            best, stop, i = _NO_EDGE, k + 1, k + 1
             w = get(s[k], False)
             while w is not False:  # the prefix walk of get_DAG, scoring each edge as calc does
                 if w is not None:
@@ -87,7 +87,7 @@ class FastCut:
                     break
                 i += 1
                 w = get(s[k:i], False)
-            if best == _NONE:  # no word starts here: the character alone, at jieba's weight for it
+            if best == _NO_EDGE:  # no word starts here: the character alone, at jieba's weight for it
                 best = unknown + score[k + 1]
             score[k], end[k] = best, stop
         return end
@@ -111,6 +111,8 @@ class FastCut:
             self._flush(s[buf_start:], words)
 
     def _flush(self, buf: str, words: list[str]) -> None:
+        """jieba's handling of a run of single-character route words: the HMM's words when the run is no
+        dictionary word, else its characters."""
         if len(buf) == 1:
             words.append(buf)
         elif not self._freq.get(buf):
