@@ -18,7 +18,7 @@ import numpy as np
 
 import ipqa
 from ipqa.index import columns, manifest, store
-from ipqa.index.ingest import REUSED, indexed_text, ingest
+from ipqa.index.ingest import REUSED, TokenIds, indexed_text, ingest
 from ipqa.index.manifest import DocumentEntry, Manifest, SkippedEntry
 from ipqa.index.reuse import Previous, split_signature
 from ipqa.index.state import source_files
@@ -59,7 +59,7 @@ class _Rows:
         self.cols: dict[str, list] = {name: [] for name in ("doc", *columns.COLUMNS)}
         self.own: dict[int, str] = {}
         self.keys: list[bytes] = []
-        self.vocab: dict[str, int] = {t: i for i, t in enumerate(old.vocab)} if old else {}
+        self.vocab = TokenIds((t, i) for i, t in enumerate(old.vocab)) if old else TokenIds()
         self.token_parts: list[np.ndarray] = []
         self.lengths: list[np.ndarray] = []
         self.reused_tokens = 0
@@ -185,9 +185,7 @@ def _build(roots: Sequence[Path], index_dir: Path, settings: Settings, progress:
     chunks = ingest([plan[p] for p in todo], settings.max_clause_chars, settings.tokenizer, known, on_file)
     positions = iter(todo)
     for chunk in chunks:
-        remap = np.fromiter(
-            (rows.vocab.setdefault(t, len(rows.vocab)) for t in chunk.vocab), dtype=np.int64, count=len(chunk.vocab)
-        )
+        remap = np.fromiter(map(rows.vocab.__getitem__, chunk.vocab), dtype=np.int64, count=len(chunk.vocab))
         ids, at_token, at_clause = remap[chunk.ids], 0, 0
         for file_rows in chunk.files:
             results[next(positions)] = file_rows.result

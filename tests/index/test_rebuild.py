@@ -67,11 +67,12 @@ def test_cached_tokens_equal_whole_text_jieba(mode, monkeypatch):
         files = sorted(LAWREFBOOK.rglob("*.md"))
         texts += [normalise(p.read_text(encoding="utf-8")) for p in random.Random(5).sample(files, 3)]
     monkeypatch.setattr(tokens_module, "_CACHE_LIMIT", 50)  # clear the cache often: results must not depend on it
-    tokens_module._cache.clear()
+    tokens_module.clear_caches()
     for text in texts:
         expected = _reference_tokens(text, mode)
-        assert tokens_module.tokenize_normalised(text, mode) == expected
-        assert tokens_module.tokenize_normalised(text, mode) == expected  # the second time from the cache
+        for fast in (False, True):  # jieba's cut (queries) and the fast cut (a build's workers)
+            assert tokens_module.tokenize_normalised(text, mode, fast) == expected
+            assert tokens_module.tokenize_normalised(text, mode, fast) == expected  # from the cache
 
 
 def _copy_seeds(folder: Path) -> Path:
