@@ -32,6 +32,10 @@ class Settings:
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
     rrf_k: int = 60  # Cormack et al. 2009; see fusion.rrf
+    # Weight in RRF of every retriever other than the keyword one (fusion.rrf); 0 = BM25 alone. Query time only:
+    # `python -m benchmarks.tune_fusion --index IDX --write` sets it from LeCoQA train and seed_dev for the model
+    # the index was built with (no real model can be had on the development machine, so 1.0 is untuned).
+    dense_weight: float = 1.0
     depth: int = 100  # candidates taken from each retriever before fusing (pyserini's k0)
     exact_search_limit: int = 300_000  # above this many clauses faiss uses an HNSW index
     encode_batch_size: int = 32

@@ -179,7 +179,8 @@ class Index:
                     ranked[name] = rerank(ranked[name], self._prior, self.settings.document_prior)
         if self.dense_status:
             notes.append(f"semantic search off: {self.dense_status}")
-        hits = tuple(self._hit(f, terms) for f in rrf(ranked, k=s.rrf_k, limit=k))
+        weights = {name: 1.0 if hasattr(r, "idf") else s.dense_weight for name, r in self.retrievers.items()}
+        hits = tuple(self._hit(f, terms) for f in rrf(ranked, k=s.rrf_k, limit=k, weights=weights))
         message = "" if hits else NO_CLAUSE_MATCHES
         return SearchResult(query=query, hits=hits, notes=tuple(notes), message=message, terms=terms)
 

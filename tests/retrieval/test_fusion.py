@@ -34,3 +34,14 @@ def test_ties_break_deterministically_and_limit_cuts():
 
 def test_empty_input_gives_nothing():
     assert rrf({}) == [] and rrf({"bm25": []}) == []
+
+
+def test_weighted_rrf_scales_each_share_and_weight_zero_leaves_the_others_alone():
+    from ipqa.retrieval.fusion import rrf
+
+    ranked = {"bm25": [(1, 9.0), (2, 8.0)], "dense": [(2, 0.9), (3, 0.8)]}
+    alone = [f.row for f in rrf({"bm25": ranked["bm25"]})]
+    assert [f.row for f in rrf(ranked, weights={"dense": 0.0})] == alone
+    assert all("dense" not in f.retrievers for f in rrf(ranked, weights={"dense": 0.0}))
+    half = {f.row: f.score for f in rrf(ranked, weights={"dense": 0.5})}
+    assert half[2] == 1 / 62 + 0.5 / 61 and half[3] == 0.5 / 62
