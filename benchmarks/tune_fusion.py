@@ -7,7 +7,7 @@ IDX must have its clause vectors complete (``ipqa info``). For each weight every
 (``Index.search``, k = 10) and hit@5 / MRR@10 printed; the chosen weight is the one with the best mean MRR@10 over
 the files, ties to the smaller weight. Weight 0 is BM25 alone and is always in the grid, so a weak model is given
 0: fused search then never ranks worse than BM25 on these questions. ``--write`` saves the weight in the index's
-manifest; a rebuild with the same model keeps it (ipqa.index.build._keep_tuned_fusion).
+manifest; a rebuild with the same model keeps it (ipqa.index.reuse.keep_tuned_fusion).
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ipqa.answer.measures import measure_asked
 from ipqa.corpus.metadata.places import PROVINCES
 from ipqa.text import normalise, to_simplified
 
@@ -278,45 +279,6 @@ def _first_cue(question: str, cues) -> str:
 def metadata_field(question: str) -> str:
     """The document field a question asks for ("doc_number", "issuer", …), or ""."""
     return _first_cue(question, _METADATA_CUES)
-
-
-# The measure a quantity is asked of: the noun after 多少 and its unit ("多少官费", "多少件发明专利"), else the one
-# before it ("利率大概是多少", "专项资金一年有多少钱"). Units and money words are no measure.
-# Units, money and generic words ("目标是多少") are passed over, as are places and names (tags ns, nr).
-_NOUN_TAGS = frozenset(("n", "nz", "nt", "vn", "nl", "ng"))
-_COUNTER_TAGS = ("m", "q", "zg", "uj")
-_PASSED_BEFORE = ("v", "d", "b", "uj", "ul", "r", "p", "m", "t", "l", "c")
-_NOT_A_MEASURE = frozenset(
-    ("钱", "资金", "数量", "数字", "金额", "比例", "时间", "一年", "每年", "元", "件", "人", "目标", "标准", "情况")
-    + ("总量", "总数", "数", "规模", "累计", "水平", "指标", "任务")
-)
-
-
-def measure_asked(question: str) -> str:
-    """The noun a 多少 question asks the quantity of, or "" (jieba's part-of-speech tags; the shipped dictionary)."""
-    from ipqa.retrieval.tokens import pos_tags
-
-    tagged = pos_tags(normalise(question))
-    at = next((i for i, (w, _) in enumerate(tagged) if w == "多少"), None)
-    if at is None:
-        return ""
-
-    def noun(word: str, tag: str) -> bool:
-        return tag in _NOUN_TAGS and len(word) > 1 and word not in _NOT_A_MEASURE
-
-    for word, tag in tagged[at + 1 : at + 4]:  # 多少 (件) (的) 发明专利
-        if noun(word, tag):
-            return word
-        if not (tag.startswith(_COUNTER_TAGS) or word in _NOT_A_MEASURE):
-            break
-    for word, tag in reversed(tagged[max(at - 6, 0) : at]):  # 利率 (大概) (是) 多少; 质押金额的累计目标是多少
-        if word.startswith(("比", "较")):
-            break  # "比头一年多出多少": a difference is asked, of whatever was counted before the comparison
-        if noun(word, tag):
-            return word
-        if not (tag.startswith(_PASSED_BEFORE) or word in _NOT_A_MEASURE):
-            break
-    return ""
 
 
 def unit_asked(question: str) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from ipqa.answer.citations import display, quote_span, unit_display
 from ipqa.answer.gate import presence
+from ipqa.answer.measures import MEASURE_BIGRAM, measure_bigrams
 from ipqa.answer.spans import Span, dates, figures, fold, overlap, phrases, rank_spans, sentences, unit_fits, unit_of
 from ipqa.records import QuestionKind, display_title
 
@@ -50,25 +51,6 @@ def _name(ctx, doc_id: str) -> str:
     """The document's short name, as an answer line opens: 《name》：…"""
     meta = ctx.index.document(doc_id).meta
     return display_title(doc_id, meta.title, meta.short_title)
-
-
-# Per shared character bigram of the question and a figure's phrase, after measure words are written one way
-# (measure_bigrams): it breaks ties between figures of one sentence that word scores cannot tell apart.
-MEASURE_BIGRAM = 0.05
-# The forms a measure is said in: "平均每一万个人", "每万人口", "万人" are one per-capita measure.
-_MEASURE_FORMS = ((re.compile(r"(?:平均)?每?一?万个?人口?"), "万人"), (re.compile(r"人均"), "每人"))
-
-
-def measure_bigrams(question: str, phrase: str) -> int:
-    """How many character bigrams a figure's phrase shares with the question, measure forms made one."""
-
-    def grams(text: str) -> set[str]:
-        text = fold(text).text
-        for pattern, form in _MEASURE_FORMS:
-            text = pattern.sub(form, text)
-        return {text[i : i + 2] for i in range(len(text) - 1) if not any(c.isdigit() for c in text[i : i + 2])}
-
-    return len(grams(question) & grams(phrase))
 
 
 def _score(ctx, focus: list[str], text: str) -> float:

@@ -20,7 +20,7 @@ import ipqa
 from ipqa.index import columns, manifest, store
 from ipqa.index.ingest import REUSED, TokenIds, indexed_text, ingest
 from ipqa.index.manifest import DocumentEntry, Manifest, SkippedEntry
-from ipqa.index.reuse import Previous, split_signature
+from ipqa.index.reuse import Previous, keep_tuned_fusion, split_signature
 from ipqa.index.state import source_files
 from ipqa.records import Document
 from ipqa.retrieval.base import BuildRows, RetrieverStatus
@@ -168,7 +168,7 @@ def _build(roots: Sequence[Path], index_dir: Path, settings: Settings, progress:
 
     began = time.perf_counter()
     roots, index_dir = [Path(r) for r in roots], Path(index_dir)
-    settings = _keep_tuned_fusion(settings, index_dir)
+    settings = keep_tuned_fusion(settings, index_dir)
     plan = reading.plan_corpus(roots, settings.outside_links)
     files = source_files(roots, settings.outside_links, plan)
     old = Previous.load(index_dir, settings)
@@ -232,23 +232,6 @@ def _build(roots: Sequence[Path], index_dir: Path, settings: Settings, progress:
     )
     log.info("built %s: %d files, %s", index_dir, len(written), report)
     return report
-
-
-def _keep_tuned_fusion(settings: Settings, index_dir: Path) -> Settings:
-    """The settings with the previous index's ``dense_weight`` when it was built with the same model and these
-    settings carry the default: benchmarks/tune_fusion.py tuned it for that model, and a rebuild keeps it."""
-    from dataclasses import replace
-
-    from ipqa.index.manifest import read_manifest
-    from ipqa.index.store import IndexLoadError
-
-    if settings.dense_weight != Settings.dense_weight:
-        return settings  # chosen for this build
-    try:
-        old = read_manifest(index_dir, verify=False).settings
-    except (IndexLoadError, OSError):  # no index yet, or one that cannot be read: nothing to keep
-        return settings
-    return replace(settings, dense_weight=old.dense_weight) if old.model == settings.model else settings
 
 
 def _token_table(rows: _Rows) -> tuple[list[str], np.ndarray, np.ndarray]:

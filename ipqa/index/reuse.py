@@ -119,3 +119,19 @@ class Previous:
     def tokens_of(self, key: bytes) -> np.ndarray:
         row = self.token_row[key]
         return self.ids[self.offsets[row] : self.offsets[row + 1]]
+
+
+def keep_tuned_fusion(settings: Settings, index_dir: Path) -> Settings:
+    """The settings with the previous index's ``dense_weight`` when it was built with the same model and these
+    settings carry the default: benchmarks/tune_fusion.py tuned it for that model, and a rebuild keeps it."""
+    from dataclasses import replace
+
+    from ipqa.index.store import IndexLoadError
+
+    if settings.dense_weight != Settings.dense_weight:
+        return settings  # chosen for this build
+    try:
+        old = read_manifest(index_dir, verify=False).settings
+    except (IndexLoadError, OSError):  # no index yet, or one that cannot be read: nothing to keep
+        return settings
+    return replace(settings, dense_weight=old.dense_weight) if old.model == settings.model else settings

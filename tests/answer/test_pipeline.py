@@ -542,7 +542,7 @@ def test_the_unit_asked_covers_fees_rates_and_spans_of_time():
 
 
 def test_measure_forms_are_compared_as_one():
-    from ipqa.answer.compose import measure_bigrams
+    from ipqa.answer.measures import measure_bigrams
 
     question = "平均每一万个人有多少件发明专利？"
     assert measure_bigrams(question, "每万人口发明专利拥有量达到41.43件") > measure_bigrams(
@@ -611,7 +611,7 @@ def test_whom_a_document_is_sent_to_is_answered_from_its_addressee_line(seed_ind
     ],
 )
 def test_the_measure_a_quantity_is_asked_of(question, measure):
-    from ipqa.answer.analysis import measure_asked
+    from ipqa.answer.measures import measure_asked
 
     assert measure_asked(question) == measure
 
