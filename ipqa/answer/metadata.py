@@ -31,6 +31,11 @@ _HEADER_LABELS = {
 }
 HEADER_PATH = ("文件信息",)
 
+# A clause that creates a document: "印发实施《甘肃省知识产权计划项目资金管理办法》", "制定出台《…实施意见》".
+_MAKES_DOCUMENT = re.compile(r"(?:印发|制定|出台|修订|发布|编制|起草)[^。；;《]{0,6}《([^》]{4,})》")
+# Words of a "who issued it" question that say nothing of which document is meant.
+_FIELD_WORDS = frozenset({"印发", "发布", "制定", "出台", "下发", "发出", "部门", "单位", "机关", "机构", "哪个", "哪家", "什么"})
+
 
 def _date_forms(iso: str) -> list[str]:
     """The ways a date is written in a document: 2024-04-29, 2024年4月29日, 2024年04月29日."""
@@ -86,6 +91,27 @@ def _field_match(doc: Document, field: str, value: str) -> tuple[int, int, str] 
 def header_citation(doc: Document, start: int, end: int) -> Citation:
     """A citation of a header line: the document's fields block is cited as its 文件信息, not as a clause."""
     return document_citation(doc, f"{doc.doc_id}#文件信息", HEADER_PATH, HEADER_PATH, start, end)
+
+
+def names_a_task_document(index, analysis: Analysis, result: SearchResult, depth: int = 3) -> bool:
+    """Whether an issuer or date question is about a document one of the best clauses says is to be made
+    ("那些项目的资金管理办法由哪个部门印发" over a clause "印发实施《…资金管理办法》(省市场监管局负责)") rather than about a
+    document of the corpus: the name in that clause shares more of the question's words than any hit's own title.
+    Such a question asks who carries out a task (or when), which the clause answers."""
+    from ipqa.answer.pipeline import query_terms
+
+    if analysis.field not in ("issuer", "date_published", "date_written"):
+        return False
+    terms = [t for t in query_terms(analysis.question) if t not in _FIELD_WORDS]
+    hits = result.hits[:depth]
+    titles = max((_title_overlap(index.document(h.clause.doc_id), terms) for h in hits), default=0.0)
+    named = [m.group(1) for h in hits for m in _MAKES_DOCUMENT.finditer(to_simplified(h.clause.clean_text))]
+    return any(overlap(terms, fold(name).text) > max(titles, 0.5) for name in named)
+
+
+def _title_overlap(doc: Document, terms: list[str]) -> float:
+    m = doc.meta
+    return overlap(terms, fold(f"{m.title} {m.short_title}").text)
 
 
 def metadata_answer(index, analysis: Analysis, result: SearchResult, notes: tuple[str, ...]) -> Answer:

@@ -12,11 +12,11 @@ enough of the question's topic (ipqa.answer.gate), else the answer says so and t
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ipqa.answer import compose, constraints, gate
 from ipqa.answer.analysis import MOMENTS, analyse, question_kind  # noqa: F401  (question_kind: part of this module's API)
-from ipqa.answer.metadata import metadata_answer
+from ipqa.answer.metadata import metadata_answer, names_a_task_document
 from ipqa.answer.spans import fold
 from ipqa.records import Answer, Filters, Hit
 from ipqa.text import normalise
@@ -182,6 +182,12 @@ def ask(
         # an unsearchable question gets the search's reason; a searchable one that matched nothing, NOT_FOUND
         text = NOT_FOUND if terms or not result.message else result.message
         return Answer(question, kind, text, hits=shown, answered=False, notes=notes, confidence=text)
+    # "那个资金管理办法由哪个部门印发": the unit charged with making it (or the day), from the clause that says so;
+    # the answer must then name a unit (a day), not fall back to the clause's other words
+    task_document = kind == "metadata" and names_a_task_document(index, analysis, result)
+    if task_document:
+        kind = "who" if analysis.field == "issuer" else "when"
+        analysis = replace(analysis, kind=kind, field="", moment="" if kind == "who" else "day")
     if kind == "metadata":
         return metadata_answer(index, analysis, result, notes)
     if analysis.person:
@@ -222,7 +228,7 @@ def ask(
         # the figure in the unit asked may stand in a clause that passed the gate but not the relative cut
         wider = sorted(((hit, s) for hit, s in scored if s >= min_relevance), key=lambda pair: -pair[1])
         lines = compose.COMPOSERS[kind](ctx, wider) if len(wider) > len(relevant) else []
-    if lines and not ctx.typed and best < gate.MIN_UNTYPED:
+    if lines and not ctx.typed and (best < gate.MIN_UNTYPED or task_document):
         # a weak match that does not even hold what was asked for (no unit named for 谁负责) is no answer
         why = "相关条款没有写明所问的责任单位" if kind == "who" else "最接近的条款与问题所问的内容不符"
         return Answer(question, kind, NOT_FOUND, hits=shown, answered=False, notes=notes, confidence=why + "。")

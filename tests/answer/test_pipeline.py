@@ -15,6 +15,7 @@ import pytest
 from ipqa.answer.gate import MIN_RELEVANCE
 from ipqa.answer.pipeline import NOT_FOUND, ask, question_kind
 from ipqa.records import Clause, Departments, Document, Flag, Hit, Metadata, SearchResult
+from ipqa.text import to_simplified
 from tests.helpers.off_topic import OFF_TOPIC
 from tests.helpers.paths import CORPUS
 
@@ -419,6 +420,21 @@ def test_metadata_questions_are_answered_from_the_fields_with_a_verifiable_heade
     assert not verify_citations([citation.to_dict()], seed_index.folder).problems
     unstated = ask(seed_index, "海门十四五知识产权规划的发文字号是多少？")
     assert not unstated.answered and "没有标明发文字号" in unstated.text
+
+
+def test_who_issues_a_document_a_clause_creates_is_answered_from_that_clause_not_the_header(seed_index):
+    # 001 三、(一)37. "修订《甘肃省专利资助资金管理办法》…(省市场监管局负责)": the 办法 is not a corpus document, so
+    # the issuer of the plan that mentions it (the header's 发布机关) is not its issuer
+    answer = ask(seed_index, "甘肃那个专利资助资金管理办法由哪个部门修订？")
+    assert answer.answered and answer.kind == "who", answer.text
+    assert "省市场监管局" in answer.text and "领导小组办公室" not in answer.text
+    assert any("专利资助资金管理办法" in to_simplified(c.quote) for c in answer.citations)
+    # the same for a date: the clause gives none, and the plan's own date is not the 办法's
+    dated = ask(seed_index, "甘肃专利资助资金管理办法是什么时候发布的？")
+    assert not dated.answered and "具体时间" in dated.confidence
+    # the corpus's own document is still answered from its fields
+    own = ask(seed_index, "甘肃省2020年推进计划是哪个单位印发的？")
+    assert own.answered and own.kind == "metadata" and "领导小组办公室" in own.text
 
 
 def test_every_answer_says_how_sure_it_is(seed_index):
