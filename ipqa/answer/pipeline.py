@@ -12,6 +12,7 @@ enough of the question's topic (ipqa.answer.gate), else the answer says so and t
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field, replace
 
 from ipqa.answer import compose, constraints, gate
@@ -224,6 +225,8 @@ def ask(
     relevant = sorted(((hit, s) for hit, s in scored if s >= cut), key=lambda pair: -pair[1])
     ctx = Context(index, normalise(question), terms, unit=analysis.unit, measure=analysis.measure)
     lines = compose.COMPOSERS[kind](ctx, relevant)
+    if lines:
+        lines += other_parts(ctx, kind, relevant, lines)
     if not lines and kind == "number" and (analysis.unit or analysis.quantity):
         # the figure in the unit asked may stand in a clause that passed the gate but not the relative cut
         wider = sorted(((hit, s) for hit, s in scored if s >= min_relevance), key=lambda pair: -pair[1])
@@ -255,6 +258,20 @@ def ask(
     text, citations = renumber("\n".join(lines), ctx.citations)
     confidence = gate.confidence_line(best, len({h.clause.doc_id for h, _ in relevant}) > 1, constrained)
     return Answer(question, kind, text, citations, shown, True, notes, confidence)
+
+
+def other_parts(ctx: Context, kind: str, relevant: list, lines: list[str]) -> list[str]:
+    """The lines a question of several parts asks for besides its main kind: "靠哪个中心？哪个部门负责？" wants the
+    clause's words on the centre as well as the unit. Each part of another kind (who / when / fact) is answered from
+    the same clauses; a line already given is not repeated. Whether the answer holds what its main kind asks for
+    (``ctx.typed``) is the main part's."""
+    kinds = dict.fromkeys(question_kind(part) for part in re.split(r"[？?]", ctx.question) if part.strip())
+    typed, extra = ctx.typed, []
+    for part_kind in kinds:
+        if part_kind != kind and part_kind in ("who", "when", "fact"):
+            extra += [line for line in compose.COMPOSERS[part_kind](ctx, relevant) if line not in lines + extra]
+    ctx.typed = typed
+    return extra
 
 
 def probe_all(probe: dict | None) -> bool:

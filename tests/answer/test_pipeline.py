@@ -33,6 +33,10 @@ _ANSWER_MARK = re.compile(r"\[(\d+)\]")
         ("知识产权质押融资工作谁来推进？", "who"),
         ("谁可以成为个体工商户？", "fact"),  # a bare 谁 without a duty asks who qualifies, not which unit
         ("這項工作由哪個部門負責？", "who"),  # traditional script
+        ("这项工作归哪个局管？", "who"),  # the unit asked by its kind
+        ("地理标志保护是哪个厅在抓？", "who"),
+        ("哪个办法规定了资助标准？", "fact"),  # 办法 is a document, not a 办(公室)
+        ("哪个局长分管这项工作？", "fact"),  # a person, not a unit
         ("邹城市知识产权质押融资登记金额要达到多少？", "number"),
         ("海门区知识产权质押金额的累计目标是多少？", "number"),
         ("2018年贯标认证企业数量要增长多少？", "number"),
@@ -435,6 +439,17 @@ def test_who_issues_a_document_a_clause_creates_is_answered_from_that_clause_not
     # the corpus's own document is still answered from its fields
     own = ask(seed_index, "甘肃省2020年推进计划是哪个单位印发的？")
     assert own.answered and own.kind == "metadata" and "领导小组办公室" in own.text
+
+
+def test_a_question_in_two_parts_is_answered_in_both(seed_index):
+    # "有没有…？哪个部门负责？": the clause's words on the centre as well as the unit charged with it
+    answer = ask(seed_index, "甘肃有没有建知识产权保护中心来加快审查？哪个部门负责？")
+    assert answer.answered and answer.kind == "who"
+    first, *rest = answer.text.splitlines()
+    assert "省市场监管局" in first and "保护中心" not in first
+    assert any("保护中心" in to_simplified(line) for line in rest), answer.text
+    assert len(answer.citations) == 1  # both parts cite the one clause that says both
+    _grounded_in_index(answer, seed_index)
 
 
 def test_every_answer_says_how_sure_it_is(seed_index):
