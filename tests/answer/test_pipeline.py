@@ -617,6 +617,19 @@ def test_unknown_everyday_words_do_not_refuse_an_ip_question_whose_clause_holds_
     assert unknown_topic(no_ip_word, narrowed=False, best=1.0)
 
 
+def test_a_question_anchored_on_domain_words_only_passes_on_a_clause_that_speaks_of_ip():
+    from ipqa.answer.gate import Topic
+
+    # 行政执法 is the question's anchor but no IP term: a clause of an IP policy that says it in its own words
+    # ("两法衔接") is not thrown out for lacking it
+    domain = Topic({"行政执法": 3.0, "平台": 1.0}, 0.5, ("行政执法",))
+    assert domain.coverage("推进知识产权两法衔接信息平台应用") == 0.25
+    assert domain.coverage("推进两法衔接信息平台应用") == 0.0  # no IP word at all: the anchor rule still refuses
+    # an IP anchor (专利) is not relaxed: a trademark clause does not answer a patent question
+    patent = Topic({"专利": 3.0, "平台": 1.0}, 0.5, ("专利",))
+    assert patent.coverage("商标注册服务平台") == 0.0
+
+
 def test_whom_a_document_is_sent_to_is_answered_from_its_addressee_line(seed_index):
     from ipqa.answer.analysis import analyse
     from ipqa.evaluation.verify import verify_citations
