@@ -80,6 +80,8 @@ class Metadata:
     validity: str = ""  # 有效 / 失效 / 已修改 …, as stated
     source_site: str = ""  # the publishing web site, when the text names one
     addressees: str = ""  # 主送机关: the line naming whom a notice is sent to ("各县、市、区人民政府…"), as written
+    index_number: str = ""  # 索引号 of a government information-disclosure page, e.g. 11370883004235149C/2024-12360
+    subject: str = ""  # 主题分类 of such a page (知识产权, 科技…), as written
 
     @property
     def date(self) -> str:

@@ -91,6 +91,25 @@ _METADATA_CUES = (
         "addressees",
         re.compile(r"主送|(?:下发|印发|发送|送达)给?(?:了)?(?:哪些|哪几|什么|谁)|是(?:下)?发给(?:了)?(?:哪些|哪几|谁)"),
     ),
+    # the fields of a government information-disclosure page
+    ("index_number", re.compile(r"索引号|索引编号")),
+    ("subject", re.compile(r"主题分类|主题类别|(?:公开目录|文件|方案|规划|计划|通知)[^,，。?？]{0,10}(?:主题|类别|分类|栏目)")),
+    # where a page was carried: the document is the subject ("资金来源" asks for money, not for a web site)
+    (
+        "source_site",
+        re.compile(
+            r"出处|(?:文件|全文|原文|文章|这篇|那篇|通知|规划|方案|计划)[^,，。?？]{0,6}(?:来源|从哪(?:里|儿)?(?:来|转|发))"
+            r"|来源网站|(?:哪个|哪家|什么)(?:网站|媒体|网)(?:发布|发的|贴|登|转|刊|公布|上)"
+        ),
+    ),
+    # the document's own name, asked of the document ("这个方案全称是什么"), not of a project in it
+    (
+        "title",
+        re.compile(
+            r"(?:文件|规划|方案|计划|通知|全文|原文|这篇|那篇|文章)[^,，。?？]{0,2}"
+            r"(?:叫(?:什么|啥)|(?:名字|名称|标题|全称|全名)(?:是|叫)?(?:什么|啥))|标题是|全称是|文件名"
+        ),
+    ),
 )
 _KIND_CUES = (
     # which of the documents / places say something: one line per document ("哪些地方有…扶持政策")

@@ -1,4 +1,4 @@
-"""Answers about a document itself — its 发文字号, 发布机关, 发布/成文日期, 有效性, 主送机关 — from its metadata fields, cited to
+"""Answers about a document itself — its 发文字号, 发布机关, 发布/成文日期, 有效性, 主送机关, 索引号, 主题分类, 来源, 标题 — from its metadata fields, cited to
 the place in the document text the field was read from (the header line, the signature, the date line), so the
 citation verifies like any other. A field the document does not state is said to be unstated, never guessed.
 """
@@ -20,14 +20,23 @@ FIELD_LABELS = {
     "date_written": "成文日期",
     "validity": "有效性",
     "addressees": "主送机关",
+    "index_number": "索引号",
+    "subject": "主题分类",
+    "source_site": "来源",
+    "title": "标题",
 }
-# Header labels that introduce a field's value in a page header ("发文字号: 邹政字〔2024〕18号").
+# Header labels that introduce a field's value in a page header ("发文字号: 邹政字〔2024〕18号"); matched with the
+# line's spaces removed, since pages space keys out ("索 引 号", "标  题").
 _HEADER_LABELS = {
     "doc_number": ("发文字号", "文号"),
     "issuer": ("发布机关", "发文机关"),
     "date_published": ("发布日期", "发布时间"),
     "date_written": ("成文日期",),
-    "validity": ("有效性", "有 效 性"),
+    "validity": ("有效性",),
+    "index_number": ("索引号",),
+    "subject": ("主题分类",),
+    "source_site": ("来源", "信息来源"),
+    "title": ("标题", "名称"),
 }
 HEADER_PATH = ("文件信息",)
 
@@ -76,7 +85,8 @@ def _field_match(doc: Document, field: str, value: str) -> tuple[int, int, str] 
             end = simple.find("\n", m.end())
             end = len(text) if end < 0 else end
             line = simple[start:end]
-            labelled = any(label in line for label in _HEADER_LABELS.get(field, ()))
+            bare = re.sub(r"\s", "", line)
+            labelled = any(label in bare for label in _HEADER_LABELS.get(field, ()))
             candidates.append((not labelled, start, end, text[m.start() : m.end()]))
     if not candidates:
         return None
@@ -124,7 +134,8 @@ def metadata_answer(index, analysis: Analysis, result: SearchResult, notes: tupl
 
     def named(doc: Document) -> float:
         m = doc.meta
-        return overlap(terms, fold(f"{m.title} {m.short_title} {m.region} {m.issuer}").text)
+        # the site that carried a page names it too ("中商产业研究院贴出来的那篇")
+        return overlap(terms, fold(f"{m.title} {m.short_title} {m.region} {m.issuer} {m.source_site}").text)
 
     doc = max(docs, key=named)  # max() keeps the first of equals: the better-ranked document
     field = analysis.field

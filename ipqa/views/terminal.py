@@ -80,6 +80,8 @@ def document_dict(index, doc: Document) -> dict:
         "validity": m.validity,
         "source_site": m.source_site,
         "addressees": m.addressees,
+        "index_number": m.index_number,
+        "subject": m.subject,
         "source": doc.source,
         "sha256": doc.sha256,
         "encoding": doc.encoding,
@@ -176,6 +178,9 @@ def _document_view(index, doc: Document) -> str:
         ("类型", m.doc_type),
         ("有效性", validity_label(m.validity)),
         ("主送机关", m.addressees),
+        ("索引号", m.index_number),
+        ("主题分类", m.subject),
+        ("来源网站", m.source_site),
         ("来源文件", doc.source),
         ("文件校验值（SHA-256）", doc.sha256),
     ]

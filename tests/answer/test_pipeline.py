@@ -426,6 +426,33 @@ def test_metadata_questions_are_answered_from_the_fields_with_a_verifiable_heade
     assert not unstated.answered and "没有标明发文字号" in unstated.text
 
 
+@pytest.mark.parametrize(
+    "question, field, value",
+    [
+        ("邹城强县方案的索引号是多少？", "index_number", "11370883004235149C/2024-12360"),
+        ("邹城那个文件在政府公开目录里归在哪个主题类别？", "subject", "知识产权"),
+        ("中商产业研究院贴出来的那篇全文，原文件叫啥名字？", "title", "2018年国家知识产权示范城市工作计划"),
+        ("2018年示范城市工作计划这篇文章的来源是哪个网站？", "source_site", "中商产业研究院"),
+    ],
+)
+def test_the_fields_of_a_disclosure_page_are_answered_from_its_header(seed_index, question, field, value):
+    from ipqa.answer.analysis import analyse
+    from ipqa.evaluation.verify import verify_citations
+
+    assert analyse(question).field == field
+    answer = ask(seed_index, question)
+    assert answer.answered and answer.kind == "metadata" and value in answer.text, answer.text
+    assert not verify_citations([c.to_dict() for c in answer.citations], seed_index.folder).problems
+
+
+def test_a_fields_name_in_other_words_is_no_metadata_question():
+    from ipqa.answer.analysis import analyse
+
+    assert analyse("项目资金来源是什么？").field == ""  # money's source, not a page's
+    assert analyse("那个规划里送课上门的项目叫什么？").field == ""  # a project's name, not the document's
+    assert analyse("什么类别的企业可以申请补贴？").field == ""
+
+
 def test_who_issues_a_document_a_clause_creates_is_answered_from_that_clause_not_the_header(seed_index):
     # 001 三、(一)37. "修订《甘肃省专利资助资金管理办法》…(省市场监管局负责)": the 办法 is not a corpus document, so
     # the issuer of the plan that mentions it (the header's 发布机关) is not its issuer
@@ -665,3 +692,8 @@ def test_a_figure_of_another_measure_is_no_answer(seed_index):
     answer = ask(seed_index, "在海门申请发明专利要交多少官费？")
     assert not answer.answered, answer.text
     assert ask(seed_index, "海门区知识产权质押金额的累计目标是多少？").answered
+
+
+def test_a_page_field_a_document_does_not_carry_is_said_to_be_unstated(seed_index):
+    answer = ask(seed_index, "海门十四五知识产权规划的索引号是多少？")
+    assert not answer.answered and "没有标明索引号" in answer.text, answer.text

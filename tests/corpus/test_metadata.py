@@ -37,6 +37,7 @@ def test_seed_000_header_parsed_once_and_excluded():
     )
     assert (m.doc_type, m.level, m.region, m.validity) == ("通知", "county", "山东省济宁市邹城市", "0")
     assert m.source_site == "济宁市人民政府办公室"
+    assert (m.index_number, m.subject) == ("11370883004235149C/2024-12360", "知识产权")  # "索 引 号", spaced out
     header_end = re.search(r"有\s效\s性: 0\n\n", doc.text).end() - 2  # the second copy's last line (NBSP-spaced)
     assert (0, header_end) in doc.excluded  # both pasted copies of the header, as one block
     assert kinds(doc) == {"boilerplate"}

@@ -182,5 +182,7 @@ def extract_metadata(text: str, header: Header, cleaned: Cleaned, path: Path, ti
         validity=VALIDITY.get(fields.get("有效性", "").strip(), fields.get("有效性", "").strip()),
         source_site=_source_site(header, cleaned),
         addressees=_addressees(lines),
+        index_number=fields.get("索引号", "").strip(),
+        subject=fields.get("主题分类", "").strip(),
     )
     return Found(meta, tuple(flags), (header.span,) if header.span else ())
