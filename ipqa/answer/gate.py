@@ -6,7 +6,9 @@ Each topic word is looked up in the corpus:
 
 - a word no clause of the corpus holds ("更狠", "快车道", "手艺人") is everyday wording the documents do not use:
   it carries no evidence either way and is left out of the coverage — but when half the topic is such words, the
-  corpus does not speak about the question at all ("红烧肉", "足球比赛") and it is refused;
+  corpus does not speak about the question at all ("红烧肉", "足球比赛") and it is refused. A word the corpus lacks
+  whose thesaurus relative it holds (公司 → 企业, 知产 → 知识产权) is the asker's word for that one: it is known,
+  weighed by the relative's idf, and present where the relative is;
 - the other words count by their idf (a rare word such as 质押融资 says more than 工作) times their necessity,
   the chance that an answering clause holds the word at all (ipqa.answer.necessity: everyday wording such as
   拿到、专门、乱象 is rarely in the answer however rare it is in the corpus), and one is present in a clause when
@@ -163,6 +165,9 @@ def weigh(index, topic: list[str], narrowed: bool = False, years: tuple[int, ...
     need_unknown = need_all = 0.0
     for term in topic:
         idf = _idf(lexical, term) if lexical is not None else 1.0
+        if idf is None:
+            # the asker's word for one the corpus uses (公司 for 企业, 知产 for 知识产权): known through it
+            idf = _relative_idf(lexical, term)
         need_term = term_necessity(term, idf, rows) if lexical is not None else 1.0
         need_all += need_term
         if idf is None:
@@ -188,6 +193,12 @@ def weigh(index, topic: list[str], narrowed: bool = False, years: tuple[int, ...
 def term_necessity(term: str, idf: float | None, rows: int) -> float:
     """The chance that a clause answering the question holds ``term`` (ipqa.answer.necessity)."""
     return necessity(idf, rows, general_frequency(term), is_ip_word(term), len(term))
+
+
+def _relative_idf(lexical, term: str) -> float | None:
+    """The idf of the rarest thesaurus relative of ``term`` that the corpus holds, or None."""
+    known = [idf for r in _related(term) if (idf := _idf(lexical, r)) is not None]
+    return max(known, default=None)
 
 
 def _idf(lexical, term: str) -> float | None:

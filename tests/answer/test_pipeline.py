@@ -408,6 +408,18 @@ def test_a_place_the_corpus_has_narrows_the_answer_to_its_documents(seed_index):
     assert len({h.clause.doc_id for h in unnarrowed.hits}) > 1  # without the place, other plans come up too
 
 
+def test_a_place_jieba_calls_a_rare_noun_is_a_place_without_its_suffix(seed_index):
+    from ipqa.answer.analysis import find_places
+    from ipqa.answer.constraints import corpus_places
+
+    places = corpus_places(seed_index)
+    assert find_places("在海门，各镇的知识产权管理靠哪个部门？", places) == ("海门",)  # 海门 is tagged n, but rare
+    assert find_places("技术创新靠哪个部门？", {"技术": "技术市"}) == ()  # a frequent word: only 技术市 would count
+    assert find_places("技术市的专利资助", {"技术": "技术市"}) == ("技术",)
+    answer = ask(seed_index, "在海门，各镇的知识产权管理靠哪个部门？")
+    assert {h.clause.doc_id for h in answer.hits} == {"002_166fccb366052a47"}
+
+
 def test_the_figure_of_the_measure_asked_is_chosen_not_the_one_of_the_year(seed_index):
     answer = ask(seed_index, "泰安市到2025年每万人口高价值发明专利要达到多少件？")
     assert answer.answered and "3.6件" in answer.text.splitlines()[0], answer.text
@@ -697,3 +709,13 @@ def test_a_figure_of_another_measure_is_no_answer(seed_index):
 def test_a_page_field_a_document_does_not_carry_is_said_to_be_unstated(seed_index):
     answer = ask(seed_index, "海门十四五知识产权规划的索引号是多少？")
     assert not answer.answered and "没有标明索引号" in answer.text, answer.text
+
+
+def test_a_word_the_corpus_lacks_but_a_thesaurus_relative_of_it_holds_counts_as_known(seed_index):
+    from ipqa.answer.gate import weigh
+
+    # the seeds never write 公司 (their word is 企业) nor 知产 (知识产权): the asker's words, not a foreign topic
+    topic = weigh(seed_index, ["公司", "知产", "失信"])
+    assert {"公司", "知产", "失信"} <= set(topic.weights) and topic.unknown_share == 0.0
+    foreign = weigh(seed_index, ["红烧肉", "失信"])
+    assert "红烧肉" not in topic.weights and foreign.unknown_share == 0.5
