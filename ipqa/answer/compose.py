@@ -20,7 +20,8 @@ MAX_UNNAMED = 3  # documents listed as covering a task without naming a unit
 MAX_LINES = 3  # figure / date / sentence lines in an answer
 MAX_DOCUMENTS = 6  # documents a list answer names
 LONG_SENTENCE = 240  # a longer sentence is narrowed to the phrases around its best phrase
-_DUTY = re.compile(r"负责|牵头|主管|承担|归口|设在|职责|组织实施")
+# A sentence giving a unit a duty: 负责 but not 负责人 (a person), 职能 ("发挥市场监督管理局在各镇的管理职能").
+_DUTY = re.compile(r"负责(?!人)|牵头|主管|承担|归口|设在|职责|职能|组织实施")
 _DEADLINE = re.compile(r"到|前|底|末|截至|截止|之日起|内")
 _DATE_LEAD = re.compile(r"^(?:到|至|截至|截止|在|于)?(?:19|20)\d\d年")
 _TRIM = "，,；;：:、"
@@ -264,12 +265,20 @@ def who_lines(ctx, relevant) -> list[str]:
             if n is not None:
                 named.setdefault(clause.doc_id, {}).setdefault(clause.departments, []).append(n)
             continue
-        duties = [
-            s
-            for s in rank_spans(sentences(clause.text, blocked), ctx.terms)
-            if _DUTY.search(fold(s.text).text) or _UNIT_LIST.search(fold(s.text).text)
-        ]
-        if duties and duties[0].score >= 0.5 and (line := _line(ctx, clause, duties[0])):
+        # Sentences giving a duty that match the question: half the question's words, or a quarter when the
+        # sentence names the unit — of a clause the gate let through, a short sentence that names the unit
+        # ("专班下设办公室,办公室设在市市场监管局") answers before a long one of the same clause that only speaks of
+        # duties ("…工作专班,统筹协调本方案的组织实施").
+        duties = []
+        for s in rank_spans(sentences(clause.text, blocked), ctx.terms):
+            text = fold(s.text).text
+            if not (_DUTY.search(text) or _UNIT_LIST.search(text)):
+                continue
+            names_unit = bool(re.search(_UNIT, text))
+            if s.score >= (0.25 if names_unit else 0.5):
+                duties.append((not names_unit, s))
+        duties = [s for _, s in sorted(duties, key=lambda d: d[0])]
+        if duties and (line := _line(ctx, clause, duties[0])):
             duty.append(line)
             duty_docs.add(clause.doc_id)
         elif clause.doc_id not in named:

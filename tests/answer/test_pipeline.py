@@ -719,3 +719,17 @@ def test_a_word_the_corpus_lacks_but_a_thesaurus_relative_of_it_holds_counts_as_
     assert {"公司", "知产", "失信"} <= set(topic.weights) and topic.unknown_share == 0.0
     foreign = weigh(seed_index, ["红烧肉", "失信"])
     assert "红烧肉" not in topic.weights and foreign.unknown_share == 0.5
+
+
+@pytest.mark.parametrize(
+    "question, unit",
+    [
+        # 000 四、(一): a long sentence on the 专班 (负责人, 组织实施) and then "办公室设在市市场监管局"
+        ("邹城那个知识产权强县专班，下面的办公室归哪个部门？", "市市场监管局"),
+        # 002 四、(四)1: one unit in running text, given a 职能, no （…负责） note
+        ("海门各个镇街道的知识产权管理，靠哪个部门发挥职能？", "市场监督管理局"),
+    ],
+)
+def test_a_who_answer_takes_the_sentence_that_names_the_unit(seed_index, question, unit):
+    answer = ask(seed_index, question)
+    assert answer.answered and unit in answer.text.splitlines()[0], answer.text
