@@ -733,3 +733,14 @@ def test_a_word_the_corpus_lacks_but_a_thesaurus_relative_of_it_holds_counts_as_
 def test_a_who_answer_takes_the_sentence_that_names_the_unit(seed_index, question, unit):
     answer = ask(seed_index, question)
     assert answer.answered and unit in answer.text.splitlines()[0], answer.text
+
+
+def test_a_count_at_a_point_in_time_is_a_number_question_and_the_year_asked_picks_its_figure(seed_index):
+    from ipqa.answer.analysis import find_years, question_kind
+
+    assert question_kind("截至十三五末，海门的省级战略推进企业有几家？") == "number"
+    assert question_kind("申报截止到什么时候？") == "when"
+    assert find_years("海门光2020那一年质押融资多少钱？") == (2020,)
+    # 002 一、(一): "全区专利权质押融资总额达4.2亿元,其中2020年知识产权质押融资额1亿元"
+    answer = ask(seed_index, "海门在2020年用专利贷到了多少钱？")
+    assert answer.answered and "1亿元" in answer.text.splitlines()[0], answer.text
