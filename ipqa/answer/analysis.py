@@ -182,12 +182,21 @@ _PERSON = re.compile(
 _MOMENT_CUES = (
     ("clock", r"几点|几时|上班时间|办公时间|营业时间|工作时间是|开放时间"),
     ("day", r"几号|哪一?天|几月几[日号]|具体日期|哪一?日"),
+    # a street address ("协会的办公地点在哪儿"), which plans never give; not "窗口设在哪儿" (a place a clause names)
+    ("address", r"地址|办公地点|办公场所|门牌|具体位置|哪条路|哪条街|在哪(?:里|儿)?办公"),
 )
 MOMENTS = {
     "clock": re.compile(
         r"\d{1,2}\s*[:：]\s*\d{2}|[\d一二两三四五六七八九十]{1,3}\s*[点时](?:[半整]|\d|[至到—\-])|[上下]午"
     ),
     "day": re.compile(r"\d{1,2}\s*[日号]|[一二三四五六七八九十]{1,3}[日号]|\d{4}-\d{1,2}-\d{1,2}"),
+    "address": re.compile(r"(?:路|街|大道|巷|弄)[\d一二三四五六七八九十]+号|大厦|号楼|\d+\s*(?:室|层|楼)"),
+}
+# Why an answer that states no such moment is refused.
+MOMENT_MISSING = {
+    "clock": "相关条款没有写明所问的具体时间",
+    "day": "相关条款没有写明所问的具体时间",
+    "address": "相关条款没有写明具体地址",
 }
 # A number question that names a quantity ("多少", "几家"): no figure in the clauses means it is not given there.
 _QUANTITY = re.compile(r"多少|(?<!哪)几(?:家|个|项|件|次|倍|期|名|所|人|种|亿|万|成|位|批)")
@@ -209,7 +218,7 @@ class Analysis:
     field: str = ""  # the document field a metadata question asks for
     person: bool = False  # asks for the person holding a post, which policy texts do not name
     quantity: bool = False  # asks for a quantity in so many words (多少, 几家): an answer must give a figure
-    moment: str = ""  # "clock" / "day": asks for an hour or a day, which an answer must state (MOMENTS)
+    moment: str = ""  # "clock" / "day" / "address": asks for an hour, a day or an address, which an answer must state (MOMENTS)
     measure: str = ""  # the noun a number question asks the quantity of ("官费", "利率"), "" unknown
 
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ipqa.answer import compose, constraints, gate
-from ipqa.answer.analysis import MOMENTS, analyse, question_kind  # noqa: F401  (question_kind: part of this module's API)
+from ipqa.answer.analysis import MOMENT_MISSING, MOMENTS, analyse, question_kind  # noqa: F401  (question_kind: part of this module's API)
 from ipqa.answer.metadata import metadata_answer, names_a_task_document
 from ipqa.answer.spans import fold
 from ipqa.records import Answer, Filters, Hit
@@ -243,7 +243,7 @@ def ask(
     said = [fold(compose.MARK.sub("", line)).text for line in lines]
     if lines and analysis.moment and not any(MOMENTS[analysis.moment].search(line) for line in said):
         # "几点上班" answered by the clause that sets the office up: the hour asked for is not in it
-        why = "相关条款没有写明所问的具体时间"
+        why = MOMENT_MISSING[analysis.moment]
         return Answer(question, kind, NOT_FOUND, hits=shown, answered=False, notes=notes, confidence=why + "。")
     if not lines:
         return Answer(

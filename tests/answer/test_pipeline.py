@@ -744,3 +744,13 @@ def test_a_count_at_a_point_in_time_is_a_number_question_and_the_year_asked_pick
     # 002 一、(一): "全区专利权质押融资总额达4.2亿元,其中2020年知识产权质押融资额1亿元"
     answer = ask(seed_index, "海门在2020年用专利贷到了多少钱？")
     assert answer.answered and "1亿元" in answer.text.splitlines()[0], answer.text
+
+
+def test_an_address_the_clauses_do_not_state_is_refused(seed_index):
+    from ipqa.answer.analysis import analyse
+
+    assert analyse("泰安市知识产权协会在哪儿办公？").moment == "address"
+    assert analyse("定西的商标受理窗口设在哪儿？").moment == ""  # a place a clause names, not a street address
+    # 004 names 泰安市知识产权协会 (发挥…职能) but no address
+    answer = ask(seed_index, "泰安市知识产权协会的办公地址是哪里？")
+    assert not answer.answered and "具体地址" in answer.confidence, answer.text
