@@ -61,6 +61,8 @@ MAJOR_CITIES = [
 ]
 _SUFFIX = re.compile(r"(?:壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|省|市|区|县|新区)$")
 
+# Words that make the document itself the subject of a question about one of its page fields.
+_THE_DOCUMENT = r"(?:文件|规划|方案|计划|通知|全文|原文|文章|这篇|那篇)"
 # (field, cue): a question about the document itself, not its tasks. Checked before the kind cues.
 _METADATA_CUES = (
     ("doc_number", re.compile(r"文号|发文字号|字号|文件编号|发文号")),
@@ -93,12 +95,15 @@ _METADATA_CUES = (
     ),
     # the fields of a government information-disclosure page
     ("index_number", re.compile(r"索引号|索引编号")),
-    ("subject", re.compile(r"主题分类|主题类别|(?:公开目录|文件|方案|规划|计划|通知)[^,，。?？]{0,10}(?:主题|类别|分类|栏目)")),
+    (
+        "subject",
+        re.compile(r"主题分类|主题类别|(?:公开目录|文件|方案|规划|计划|通知)[^,，。?？]{0,10}(?:主题|类别|分类|栏目)"),
+    ),
     # where a page was carried: the document is the subject ("资金来源" asks for money, not for a web site)
     (
         "source_site",
         re.compile(
-            r"出处|(?:文件|全文|原文|文章|这篇|那篇|通知|规划|方案|计划)[^,，。?？]{0,6}(?:来源|从哪(?:里|儿)?(?:来|转|发))"
+            rf"出处|{_THE_DOCUMENT}[^,，。?？]{{0,6}}(?:来源|从哪(?:里|儿)?(?:来|转|发))"
             r"|来源网站|(?:哪个|哪家|什么)(?:网站|媒体|网)(?:发布|发的|贴|登|转|刊|公布|上)"
         ),
     ),
@@ -106,7 +111,7 @@ _METADATA_CUES = (
     (
         "title",
         re.compile(
-            r"(?:文件|规划|方案|计划|通知|全文|原文|这篇|那篇|文章)[^,，。?？]{0,2}"
+            rf"{_THE_DOCUMENT}[^,，。?？]{{0,2}}"
             r"(?:叫(?:什么|啥)|(?:名字|名称|标题|全称|全名)(?:是|叫)?(?:什么|啥))|标题是|全称是|文件名"
         ),
     ),
@@ -218,7 +223,9 @@ class Analysis:
     field: str = ""  # the document field a metadata question asks for
     person: bool = False  # asks for the person holding a post, which policy texts do not name
     quantity: bool = False  # asks for a quantity in so many words (多少, 几家): an answer must give a figure
-    moment: str = ""  # "clock" / "day" / "address": asks for an hour, a day or an address, which an answer must state (MOMENTS)
+    moment: str = (
+        ""  # "clock" / "day" / "address": asks for an hour, a day or an address, which an answer must state (MOMENTS)
+    )
     measure: str = ""  # the noun a number question asks the quantity of ("官费", "利率"), "" unknown
 
 

@@ -19,12 +19,12 @@ from ipqa.records import QuestionKind, display_title
 MAX_CLAUSES = 6  # relevant clauses a composer reads
 MAX_UNNAMED = 3  # documents listed as covering a task without naming a unit
 MAX_LINES = 3  # figure / date / sentence lines in an answer
+MAX_DOCUMENTS = 6  # documents a list answer names
+LONG_SENTENCE = 240  # a longer sentence is narrowed to the phrases around its best phrase
 # The year asked, named in a figure's own phrase, weighs as about one measure word: "其中2020年…质押融资额1亿元" over
 # "专利权质押融资总额达4.2亿元" for "2020年用专利贷到了多少钱" (0.1 and 0.3 give the same calibration figures; 0.1
 # loses that question when the total's phrase shares one more word, 专利)
 YEAR_TIE = 0.3
-MAX_DOCUMENTS = 6  # documents a list answer names
-LONG_SENTENCE = 240  # a longer sentence is narrowed to the phrases around its best phrase
 # A sentence giving a unit a duty: 负责 but not 负责人 (a person), 职能 ("发挥市场监督管理局在各镇的管理职能").
 _DUTY = re.compile(r"负责(?!人)|牵头|主管|承担|归口|设在|职责|职能|组织实施")
 _DEADLINE = re.compile(r"到|前|底|末|截至|截止|之日起|内")
@@ -139,7 +139,6 @@ def _marked_lines(ctx, relevant, finder, extend, bonus, measure_only: bool = Fal
                 # beside the five-year total "总额达4.2亿元")
                 if asked_years & years_in(p.text):
                     score += YEAR_TIE
-
             else:
                 score = _score(ctx, focus, span.text)
             score += 0.5 * _score(ctx, focus, sent.text) + bonus(found)
@@ -280,15 +279,17 @@ def who_lines(ctx, relevant) -> list[str]:
         # sentence names the unit — of a clause the gate let through, a short sentence that names the unit
         # ("专班下设办公室,办公室设在市市场监管局") answers before a long one of the same clause that only speaks of
         # duties ("…工作专班,统筹协调本方案的组织实施").
-        duties = []
+        naming, unnaming = [], []
         for s in rank_spans(sentences(clause.text, blocked), ctx.terms):
             text = fold(s.text).text
             if not (_DUTY.search(text) or _UNIT_LIST.search(text)):
                 continue
-            names_unit = bool(re.search(_UNIT, text))
-            if s.score >= (0.25 if names_unit else 0.5):
-                duties.append((not names_unit, s))
-        duties = [s for _, s in sorted(duties, key=lambda d: d[0])]
+            if re.search(_UNIT, text):
+                if s.score >= 0.25:
+                    naming.append(s)
+            elif s.score >= 0.5:
+                unnaming.append(s)
+        duties = naming + unnaming
         if duties and (line := _line(ctx, clause, duties[0])):
             duty.append(line)
             duty_docs.add(clause.doc_id)

@@ -139,16 +139,16 @@ class Topic:
             return 0.0  # "泰安市到2030年…": a plan to 2025 does not say
         return sum(w * presence(t, folded) for t, w in self.weights.items()) / total
 
-
     def _ip_context(self, folded: str) -> bool:
         """Whether a text that holds none of the question's IP words still speaks of IP: when those words are only
         domain words of the dictionary (行政执法, 平台, 法院), not IP terms themselves (专利, 商标), a clause of an IP
         policy (its title is part of the text) says the same thing in its own words ("两法衔接")."""
-        return not any(has_ip_stem(t) for t in self.anchors) and any(stem in folded for stem in _IP_STEMS)
+        return not any(has_ip_stem(t) for t in self.anchors) and has_ip_stem(folded)
 
 
-def has_ip_stem(term: str) -> bool:
-    return any(stem in term for stem in _IP_STEMS)
+def has_ip_stem(text: str) -> bool:
+    """Whether a word or a text holds an IP term (知识产权, 专利, 商标…)."""
+    return any(stem in text for stem in _IP_STEMS)
 
 
 def weigh(index, topic: list[str], narrowed: bool = False, years: tuple[int, ...] = ()) -> Topic:

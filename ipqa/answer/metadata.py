@@ -43,7 +43,9 @@ HEADER_PATH = ("文件信息",)
 # A clause that creates a document: "印发实施《甘肃省知识产权计划项目资金管理办法》", "制定出台《…实施意见》".
 _MAKES_DOCUMENT = re.compile(r"(?:印发|制定|出台|修订|发布|编制|起草)[^。；;《]{0,6}《([^》]{4,})》")
 # Words of a "who issued it" question that say nothing of which document is meant.
-_FIELD_WORDS = frozenset({"印发", "发布", "制定", "出台", "下发", "发出", "部门", "单位", "机关", "机构", "哪个", "哪家", "什么"})
+_FIELD_WORDS = frozenset(
+    {"印发", "发布", "制定", "出台", "下发", "发出", "部门", "单位", "机关", "机构", "哪个", "哪家", "什么"}
+)
 
 
 def _date_forms(iso: str) -> list[str]:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ipqa.answer import compose, constraints, gate
-from ipqa.answer.analysis import MOMENT_MISSING, MOMENTS, analyse, question_kind  # noqa: F401  (question_kind: part of this module's API)
+from ipqa.answer.analysis import MOMENT_MISSING, MOMENTS, analyse, question_kind
 from ipqa.answer.metadata import metadata_answer, names_a_task_document
 from ipqa.answer.spans import fold
 from ipqa.records import Answer, Filters, Hit
