@@ -11,7 +11,8 @@ from __future__ import annotations
 import weakref
 from dataclasses import replace
 
-from ipqa.answer.analysis import Analysis, _gazetteer, place_stem
+from ipqa.answer.analysis import Analysis
+from ipqa.answer.placenames import gazetteer, place_stem
 from ipqa.corpus.metadata.places import PROVINCES, place_units
 from ipqa.records import Filters
 from ipqa.text import to_simplified
@@ -56,7 +57,7 @@ def missing_places(index, analysis: Analysis, hits=()) -> str:
             continue
         if any(stem in to_simplified(h.clause.text) for h in hits):
             continue
-        return _gazetteer().get(stem, stem)
+        return gazetteer().get(stem, stem)
     return ""
 
 

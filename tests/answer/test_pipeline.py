@@ -409,8 +409,8 @@ def test_a_place_the_corpus_has_narrows_the_answer_to_its_documents(seed_index):
 
 
 def test_a_place_jieba_calls_a_rare_noun_is_a_place_without_its_suffix(seed_index):
-    from ipqa.answer.analysis import find_places
     from ipqa.answer.constraints import corpus_places
+    from ipqa.answer.placenames import find_places
 
     places = corpus_places(seed_index)
     assert find_places("在海门，各镇的知识产权管理靠哪个部门？", places) == ("海门",)  # 海门 is tagged n, but rare
