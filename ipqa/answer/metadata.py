@@ -10,6 +10,7 @@ import re
 from ipqa.answer.analysis import Analysis
 from ipqa.answer.citations import document_citation
 from ipqa.answer.spans import fold, overlap
+from ipqa.corpus.metadata.headers import KEYS, parse_header
 from ipqa.records import Answer, Citation, Document, SearchResult, display_title
 from ipqa.text import to_simplified
 
@@ -126,6 +127,16 @@ def _title_overlap(doc: Document, terms: list[str]) -> float:
     return overlap(terms, fold(f"{m.title} {m.short_title}").text)
 
 
+def _from_header(doc: Document, field: str) -> str:
+    """A page-header field the stored metadata lacks: an index built before the field was read (索引号, 主题分类
+    before this version) keeps that metadata until the next ``ipqa build`` re-reads its files, and must not say
+    the document does not state it. Dates are left to the reader, which normalises them."""
+    if field.startswith("date_"):
+        return ""
+    fields = parse_header(doc.text).fields
+    return next((v.strip() for key, v in fields.items() if KEYS.get(key) == field and v.strip()), "")
+
+
 def metadata_answer(index, analysis: Analysis, result: SearchResult, notes: tuple[str, ...]) -> Answer:
     """The asked field of the document the question names: of the documents the hits belong to, the one whose
     title, region and issuer share most of the question's words (hit order breaks ties)."""
@@ -141,7 +152,7 @@ def metadata_answer(index, analysis: Analysis, result: SearchResult, notes: tupl
 
     doc = max(docs, key=named)  # max() keeps the first of equals: the better-ranked document
     field = analysis.field
-    value = getattr(doc.meta, field, "")
+    value = getattr(doc.meta, field, "") or _from_header(doc, field)
     if not value and field.startswith("date_"):
         # A page gives one of the two dates: the signature date (成文) of a notice is the day it was issued, and a
         # site's publication date is the closest to when it was written. Say which one is given.

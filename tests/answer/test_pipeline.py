@@ -754,3 +754,15 @@ def test_an_address_the_clauses_do_not_state_is_refused(seed_index):
     # 004 names 泰安市知识产权协会 (发挥…职能) but no address
     answer = ask(seed_index, "泰安市知识产权协会的办公地址是哪里？")
     assert not answer.answered and "具体地址" in answer.confidence, answer.text
+
+
+def test_a_page_field_an_older_index_did_not_store_is_read_from_the_header(seed_index, monkeypatch):
+    from ipqa.records import Metadata
+
+    # an index built before 索引号 was a field: its stored metadata lacks it, the header line still states it
+    doc = seed_index.document("000_81f9c92258dafa0e")
+    older = replace(doc, meta=replace(doc.meta, index_number="", subject=""))
+    monkeypatch.setitem(seed_index.documents, doc.doc_id, older)
+    assert isinstance(older.meta, Metadata) and not older.meta.index_number
+    answer = ask(seed_index, "邹城强县方案的索引号是多少？")
+    assert answer.answered and "11370883004235149C/2024-12360" in answer.text, answer.text
