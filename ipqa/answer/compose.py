@@ -91,6 +91,11 @@ def _line(ctx, clause, span: Span) -> str | None:
     return f"《{_name(ctx, clause.doc_id)}》：{quote}{_refs([n])}"
 
 
+def quote_line(ctx, clause, start: int, end: int) -> str | None:
+    """An answer line quoting ``clause.text[start:end]`` (clause-text coordinates), or None if unquotable."""
+    return _line(ctx, clause, Span(start, end, clause.text[start:end]))
+
+
 def _join(text: str, a: Span, b: Span) -> Span:
     start, end = min(a.start, b.start), max(a.end, b.end)
     return Span(start, end, text[start:end], max(a.score, b.score))

@@ -9,7 +9,7 @@ import re
 
 from ipqa.answer.analysis import Analysis
 from ipqa.answer.citations import document_citation
-from ipqa.answer.spans import fold, overlap
+from ipqa.answer.spans import fold, overlap, term_score
 from ipqa.corpus.metadata.headers import KEYS, parse_header
 from ipqa.records import Answer, Citation, Document, SearchResult, display_title
 from ipqa.text import to_simplified
@@ -120,6 +120,45 @@ def names_a_task_document(index, analysis: Analysis, result: SearchResult, depth
     titles = max((_title_overlap(index.document(h.clause.doc_id), terms) for h in hits), default=0.0)
     named = [m.group(1) for h in hits for m in _MAKES_DOCUMENT.finditer(to_simplified(h.clause.clean_text))]
     return any(overlap(terms, fold(name).text) > max(titles, 0.5) for name in named)
+
+
+# A document a clause cites with its number: "落实《国务院关于…的意见》(国发〔2017〕37号)要求".
+_CITED_LEAD = 6  # characters before 《 that say what the clause does with the document ("落实", "依据")
+_CITED = re.compile(r"《([^》]{4,})》\s*[（(]([^（）()]{0,12}〔(?:19|20)\d\d〕[^（）()]{0,8}号)[）)]")
+
+
+def cited_document(index, analysis: Analysis, result: SearchResult, depth: int = 3):
+    """``(clause, start, end)`` of the citation 《name》(文号) in one of the best clauses, when a question about a
+    document's number, issuer or date is about that cited document rather than a document of the corpus ("计划里要
+    落实的那份国务院推双创的意见是哪年发的文"): the question's words that no hit's own title holds (国务院, 意见,
+    落实) are mostly in the citation and the words just before it ("落实《…》"). The number states the issuer's code
+    and the year; the corpus holds no other field of that document."""
+    from ipqa.answer.pipeline import query_terms
+    from ipqa.retrieval.tokens import everyday_words
+
+    if analysis.field not in ("doc_number", "issuer", "date_published", "date_written"):
+        return None
+    hits = result.hits[:depth]
+    titles = " ".join(f"{d.meta.title} {d.meta.short_title}" for d in {index.document(h.clause.doc_id) for h in hits})
+    folded_titles = fold(titles).text
+    rest = [
+        t
+        for t in query_terms(analysis.question)
+        if t not in _FIELD_WORDS and t not in everyday_words() and term_score(t, folded_titles) < 0.5
+    ]
+    if not rest:
+        return None
+    found = []
+    for h in hits:
+        text = h.clause.text
+        simple = to_simplified(text)
+        simple = simple if len(simple) == len(text) else text
+        for m in _CITED.finditer(simple):
+            window = fold(simple[max(m.start() - _CITED_LEAD, 0) : m.end()]).text
+            if overlap(rest, fold(m.group(1)).text):
+                found.append((overlap(rest, window), h.clause, m.start(), m.end()))
+    best = max(found, key=lambda f: f[0], default=None)  # max() keeps the first of equals: the better hit
+    return best[1:] if best and best[0] >= 0.5 else None
 
 
 def _title_overlap(doc: Document, terms: list[str]) -> float:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from ipqa.answer import compose, constraints, gate
 from ipqa.answer.analysis import MOMENT_MISSING, MOMENTS, analyse, question_kind
-from ipqa.answer.metadata import metadata_answer, names_a_task_document
+from ipqa.answer.metadata import cited_document, metadata_answer, names_a_task_document
 from ipqa.answer.spans import fold
 from ipqa.records import Answer, Filters, Hit
 from ipqa.text import normalise
@@ -189,6 +189,9 @@ def ask(
     if task_document:
         kind = "who" if analysis.field == "issuer" else "when"
         analysis = replace(analysis, kind=kind, field="", moment="" if kind == "who" else "day")
+    cited = kind == "metadata" and cited_document(index, analysis, result)
+    if cited:
+        return cited_answer(index, analysis, cited, shown, notes)
     if kind == "metadata":
         return metadata_answer(index, analysis, result, notes)
     if analysis.person:
@@ -198,7 +201,9 @@ def ask(
     terms = unglue(terms, texts) or terms
     # a question of cue words alone ("谁负责？", "有哪些措施？") names no subject: nothing can be said to answer it
     topic = gate.weigh(index, topic_words(terms, analysis), bool(constrained), analysis.years)
-    scored = [(hit, topic.coverage(text)) for hit, text in zip(result.hits, texts)]
+    scored = [
+        (hit, 0.0 if restates_title(index, hit) else topic.coverage(text)) for hit, text in zip(result.hits, texts)
+    ]
     best = max(s for _, s in scored)
     log.info(
         "ask %r: kind %s, %d hits, best topic coverage %.2f, unknown %.2f",
@@ -260,6 +265,27 @@ def ask(
     return Answer(question, kind, text, citations, shown, True, notes, confidence)
 
 
+def cited_answer(index, analysis, cited: tuple, shown: list[Hit], notes: tuple[str, ...]) -> Answer:
+    """The number of a document a clause cites, quoted from that clause: the year and the issuer's code are in it
+    (国发〔2017〕37号), and the corpus holds nothing else of the document."""
+    clause, start, end = cited
+    ctx = Context(index, normalise(analysis.question), query_terms(analysis.question))
+    line = compose.quote_line(ctx, clause, start, end)
+    if not line:
+        return Answer(
+            analysis.question,
+            analysis.kind,
+            NOT_FOUND,
+            hits=shown,
+            answered=False,
+            notes=notes,
+            confidence="相关条款中没有可引用的答案句。",
+        )
+    text, citations = renumber(line, ctx.citations)
+    confidence = "把握中等：所问的是条款引用的文件，语料中没有它的全文；其发文年份和发文机关代字见文号。"
+    return Answer(analysis.question, analysis.kind, text, citations, shown, True, notes, confidence)
+
+
 def other_parts(ctx: Context, kind: str, relevant: list, lines: list[str]) -> list[str]:
     """The lines a question of several parts asks for besides its main kind: "靠哪个中心？哪个部门负责？" wants the
     clause's words on the centre as well as the unit. Each part of another kind (who / when / fact) is answered from
@@ -272,6 +298,19 @@ def other_parts(ctx: Context, kind: str, relevant: list, lines: list[str]) -> li
             extra += [line for line in compose.COMPOSERS[part_kind](ctx, relevant) if line not in lines + extra]
     ctx.typed = typed
     return extra
+
+
+# What a page's title line adds to the title itself: "《…工作计划》印发(附全文)", "关于印发《…》的通知"
+_TITLE_WRAPPER = re.compile(r"[《》“”\"()（）、,，.。:：\s]|关于|印发|发布|转发|附全文|全文|的通知|通知")
+
+
+def restates_title(index, hit: Hit) -> bool:
+    """Whether the clause is only the document's title line: it says nothing the title does not, so it answers
+    no question but one about the document (metadata, answered from the header fields): "2018年全国有哪些示范城市"
+    is not answered by "《2018年国家知识产权示范城市工作计划》印发(附全文)"."""
+    meta = index.document(hit.clause.doc_id).meta
+    own = _TITLE_WRAPPER.sub("", fold(hit.clause.clean_text).text)
+    return bool(own) and any(own in _TITLE_WRAPPER.sub("", fold(t).text) for t in (meta.title, meta.short_title) if t)
 
 
 def probe_all(probe: dict | None) -> bool:

@@ -766,3 +766,31 @@ def test_a_page_field_an_older_index_did_not_store_is_read_from_the_header(seed_
     assert isinstance(older.meta, Metadata) and not older.meta.index_number
     answer = ask(seed_index, "邹城强县方案的索引号是多少？")
     assert answer.answered and "11370883004235149C/2024-12360" in answer.text, answer.text
+
+
+def test_the_number_of_a_document_a_clause_cites_is_quoted_from_that_clause(seed_index):
+    from ipqa.evaluation.verify import verify_citations
+
+    # 000's preamble cites 《国务院办公厅关于印发〈专利转化运用专项行动方案(2023—2025年)〉的通知》(国办发〔2023〕37号):
+    # a question about that document's number is not about 000's own 发文字号
+    answer = ask(seed_index, "邹城方案依据的国务院办公厅那个专利转化运用行动方案，发文号是多少？")
+    assert answer.answered and "国办发〔2023〕37号" in answer.text and "邹政字" not in answer.text, answer.text
+    assert "条款引用的文件" in answer.confidence
+    assert not verify_citations([c.to_dict() for c in answer.citations], seed_index.folder).problems
+    # 003 cites a State Council opinion with its number; the year asked is in it
+    year = ask(seed_index, "示范城市工作计划要贯彻的那份国务院关于大众创业万众创新的意见是哪年印发的？")
+    assert year.answered and "国发〔2017〕37号" in year.text, year.text
+    # the corpus's own document is still answered from its header
+    own = ask(seed_index, "邹城这个强县试点方案的文号是多少？")
+    assert own.answered and "邹政字〔2024〕18号" in own.text and "国办发" not in own.text
+
+
+def test_a_clause_that_only_restates_the_title_answers_no_question(seed_index):
+    from ipqa.answer.pipeline import restates_title
+
+    hits = {h.clause.clause_id: h for h in seed_index.search("2018年国家知识产权示范城市工作计划", k=20).hits}
+    title_line = next(h for cid, h in hits.items() if cid.startswith("003_") and cid.endswith("#序言"))
+    assert restates_title(seed_index, title_line)  # "《2018年国家知识产权示范城市工作计划》印发(附全文)"
+    assert not any(restates_title(seed_index, h) for cid, h in hits.items() if not cid.endswith("#序言"))
+    answer = ask(seed_index, "2018年全国一共有哪些城市是国家知识产权示范城市？")
+    assert all(not c.clause_id.endswith("#序言") for c in answer.citations), answer.text
