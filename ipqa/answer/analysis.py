@@ -19,11 +19,14 @@ from ipqa.text import normalise
 _THE_DOCUMENT = r"(?:文件|规划|方案|计划|通知|全文|原文|文章|这篇|那篇)"
 # (field, cue): a question about the document itself, not its tasks. Checked before the kind cues.
 _METADATA_CUES = (
-    ("doc_number", re.compile(r"文号|发文字号|字号|文件编号|发文号")),
+    (
+        "doc_number",
+        re.compile(rf"文号|发文字号|(?:{_THE_DOCUMENT}|文|意见|办法)[^,，。?？]{{0,4}}字号|文件编号|发文号"),
+    ),
     (
         "issuer",
         re.compile(
-            r"(哪个|什么|哪家|谁)(单位|部门|机关|机构)?(发布|印发|制定|出台|发的|下发|发出)|发布机关|发文机关|发文单位|印发单位"
+            r"(哪个|什么|哪家|谁)(单位|部门|机关|机构)?(?:的?名义)?(发布|印发|制定|出台|发的|下发|发出)|发布机关|发文机关|发文单位|印发单位"
             r"|(哪个|哪家|什么)(单位|部门|机关|机构)的章|盖的章"
         ),
     ),
@@ -58,7 +61,8 @@ _METADATA_CUES = (
         "source_site",
         re.compile(
             rf"出处|{_THE_DOCUMENT}[^,，。?？]{{0,6}}(?:来源|从哪(?:里|儿)?(?:来|转|发))"
-            r"|来源网站|(?:哪个|哪家|什么)(?:网站|媒体|网)(?:发布|发的|贴|登|转|刊|公布|上)"
+            r"|来源网站|(?:哪个|哪家|什么)(?:网站|媒体|网|机构|单位)的?(?:发布|发的|贴|登|转|刊|公布|上)"
+            r"|转的稿|转载|转发的稿"
         ),
     ),
     # the document's own name, asked of the document ("这个方案全称是什么"), not of a project in it
@@ -91,7 +95,7 @@ _KIND_CUES = (
     (
         "when",
         re.compile(
-            r"什么时候|何时|什么时间|哪一年|哪年|期限|时限|多长时间|多久|几年内|日期|哪天|几月|何日|起施行"
+            r"什么时候|啥时候|啥时|哪个时候|何时|什么时间|哪一年|哪年|期限|时限|多长时间|多久|几年内|日期|哪天|几月|何日|起施行"
             # "截至十三五末…有几家": a point in time for a count asks the count
             r"|(?:截止|截至|之前)(?!.*(?:多少|(?<!哪)几[家个项件次名所人种位批亿万]))"
             r"|几号|几点|几时"
@@ -100,7 +104,7 @@ _KIND_CUES = (
     (
         "number",
         re.compile(
-            r"多少|几家|几个|几项|几件|几次|几倍|几期|几名|几所|目标|达到|比例|金额|数额|额度|增长|增幅|百分之|占比|规模|上限|下限"
+            r"多少|(?<!哪)几(?:家|个|项|件|次|倍|期|名|所|大|省)|第几|目标|达到|比例|金额|数额|额度|增长|增幅|百分之|占比|规模|上限|下限"
         ),
     ),
 )
@@ -115,7 +119,7 @@ _UNIT_CUES = (
     ("个", r"多少个|几个"),
     ("项", r"多少项|几项"),
     ("期", r"多少期|几期"),
-    ("人", r"多少人|几人|多少名|几名"),
+    ("人", r"多少人|几人|多少名|几名|人(?:一共|总共|总数|大概|大约)?(?:有)?多少"),
     ("所", r"多少所|几所"),
     (
         "元",
@@ -131,9 +135,9 @@ _UNIT_CUES = (
 )
 # A question for the person holding a named post of a named body ("泰安市市场监管局的局长是谁"): policy texts name
 # bodies and posts (由市长任组长), never the people in them.
-_POSTS = r"(?:局长|厅长|主任|处长|科长|书记|负责人|部长|院长|主席|联系人)"
+_POSTS = r"(?:局长|厅长|主任|处长|科长|书记|负责人|部长|院长|主席|联系人|会长|秘书长|理事长)"
 _PERSON = re.compile(
-    rf"(?:局|厅|委|办|院|中心|政府|部门|单位)的?(?:现任|目前的?|现在的?)?{_POSTS}(?:是谁|叫什么|是哪位|姓名|名字|叫啥)"
+    rf"(?:局|厅|委|办|院|中心|政府|部门|单位|协会|学会|商会|联盟)的?(?:现任|目前的?|现在的?)?{_POSTS}(?:是谁|叫什么|是哪位|姓名|名字|叫啥)"
     rf"|谁是.{{0,16}}{_POSTS}"
 )
 # A question for a moment finer than policy texts usually give: the hour ("几点上班", "办公时间") or the day
@@ -148,7 +152,7 @@ MOMENTS = {
     "clock": re.compile(
         r"\d{1,2}\s*[:：]\s*\d{2}|[\d一二两三四五六七八九十]{1,3}\s*[点时](?:[半整]|\d|[至到—\-])|[上下]午"
     ),
-    "day": re.compile(r"\d{1,2}\s*[日号]|[一二三四五六七八九十]{1,3}[日号]|\d{4}-\d{1,2}-\d{1,2}"),
+    "day": re.compile(r"\d{1,2}\s*[日号]|\d{1,2}[·•・]\d{1,2}|[一二三四五六七八九十]{1,3}[日号]|\d{4}-\d{1,2}-\d{1,2}"),
     "address": re.compile(r"(?:路|街|大道|巷|弄)[\d一二三四五六七八九十]+号|大厦|号楼|\d+\s*(?:室|层|楼)"),
 }
 # Why an answer that states no such moment is refused.
@@ -164,6 +168,10 @@ _INDEFINITE_JI = re.compile(r"(?<!哪)几(?=[家个项件次名所人种位批])
 _OTHER_QUESTION = re.compile(r"吗|什么|啥|哪|谁|怎么|如何|是否|有没有|能不能|可不可以|(.)不\1")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:年|[那这]一?年|$|[—\-–到至])")  # "2020那一年" too
 _RANGE = re.compile(r"((?:19|20)\d\d)\s*(?:年)?\s*[—\-–~～至到]+\s*((?:19|20)\d\d)")
+# A year naming a document: "2021年的知识产权强省推进计划", "2018年示范城市工作计划" (no figure or clause between)
+_DOCUMENT_YEAR = re.compile(
+    r"((?:19|20)\d\d)\s*年?度?的?([^\d,，。?？、]{0,10}?(?:推进计划|工作计划|行动计划|计划|规划|工作方案|方案|工作要点|要点|纲要))"
+)
 _PERIODS = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
 
 
@@ -175,12 +183,17 @@ class Analysis:
     places: tuple[str, ...] = ()  # place names as the question writes them ("甘肃", "邹城市")
     years: tuple[int, ...] = ()  # years named, a period (十四五) as its years
     field: str = ""  # the document field a metadata question asks for
+    # every field it asks for, in the order of the cues ("以哪个单位的名义印发的，落款是哪天": issuer, date_written)
+    fields: tuple[str, ...] = ()
     person: bool = False  # asks for the person holding a post, which policy texts do not name
     quantity: bool = False  # asks for a quantity in so many words (多少, 几家): an answer must give a figure
     moment: str = (
         ""  # "clock" / "day" / "address": asks for an hour, a day or an address, which an answer must state (MOMENTS)
     )
     measure: str = ""  # the noun a number question asks the quantity of ("官费", "利率"), "" unknown
+    # a year naming a document, with the words that name it ((2021, "知识产权强省推进计划") of "甘肃2021年的知识产权
+    # 强省推进计划"): a document of that name whose title names other years is another document
+    document_years: tuple[tuple[int, str], ...] = ()
 
 
 def years_in(text: str) -> set[int]:
@@ -232,6 +245,12 @@ def metadata_field(question: str) -> str:
     return _first_cue(question, _METADATA_CUES)
 
 
+def metadata_fields(question: str) -> tuple[str, ...]:
+    """Every document field a question asks for, the first one first."""
+    q = normalise(question)
+    return tuple(name for name, cue in _METADATA_CUES if re.search(cue, q))
+
+
 def unit_asked(question: str) -> str:
     """The unit family a question asks for ("件", "元", "%", "号码", …), or ""."""
     return _first_cue(question, _UNIT_CUES)
@@ -253,8 +272,10 @@ def analyse(question: str, corpus_places: dict[str, str] | None = None) -> Analy
         places=find_places(q, corpus_places),
         years=find_years(q),
         field=field,
+        fields=metadata_fields(q) if field else (),
         person=bool(_PERSON.search(q)),
         quantity=kind == "number" and bool(_QUANTITY.search(without_indefinite_ji(q))),
         moment=_first_cue(q, _MOMENT_CUES) if kind != "metadata" else "",
         measure=measure_asked(q) if kind == "number" else "",
+        document_years=tuple((int(m.group(1)), m.group(2)) for m in _DOCUMENT_YEAR.finditer(q)),
     )

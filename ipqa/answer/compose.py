@@ -12,7 +12,7 @@ from collections.abc import Callable
 from ipqa.answer.analysis import find_years, years_in
 from ipqa.answer.citations import display, quote_span, unit_display
 from ipqa.answer.gate import presence
-from ipqa.answer.measures import MEASURE_BIGRAM, measure_bigrams
+from ipqa.answer.measures import MEASURE_BIGRAM, counted_thing, measure_bigrams
 from ipqa.answer.spans import Span, dates, figures, fold, overlap, phrases, rank_spans, sentences, unit_fits, unit_of
 from ipqa.records import QuestionKind, display_title
 
@@ -136,6 +136,8 @@ def _marked_lines(ctx, relevant, finder, extend, bonus, measure_only: bool = Fal
                 continue  # a figure in a sentence that shares nothing with the question answers nothing
             if measure_only and ctx.measure and presence(ctx.measure, fold(sent.text).text) < 0.5:
                 continue  # "多少官费": a figure in a sentence that never names 官费 is the figure of something else
+            if measure_only and asked_years and (said := years_in(fold(sent.text).text)) and not said & asked_years:
+                continue  # "到2025年…多少件" is not answered by "到2026年年底…达到1400件": that is another year's figure
             span = extend(clause.text, phrs, i, sent)
             if measure_only:  # the figure's own phrase: a date phrase joined to it must not score for it
                 terms = [t for t in focus if not _YEARLIKE.match(t)] or focus
@@ -161,12 +163,17 @@ def number_lines(ctx, relevant) -> list[str]:
     question says which unit it wants ("多少件", "多少钱"), only figures in that unit are answers: a figure in
     another unit answers another question, and none at all means the clauses do not give it."""
     hints = [ctx.unit] if ctx.unit else []  # ipqa.answer.analysis.unit_asked
+    counted = counted_thing(ctx.question)  # "几个省": 四省, written in words
 
     def finder(text: str) -> list[Span]:
         if hints == ["号码"]:
             return [Span(m.start(), m.end(), m.group()) for m in _PHONE.finditer(text)]
         found = figures(text)
-        return [f for f in found if any(unit_fits(unit_of(f.text), h) for h in hints)] if hints else found
+        found = [f for f in found if any(unit_fits(unit_of(f.text), h) for h in hints)] if hints else found
+        if counted:
+            folded = fold(text)
+            found += [folded.span(text, m.start(), m.end()) for m in counted.finditer(folded.text)]
+        return found
 
     def bonus(found: list[Span]) -> float:
         return 0.0

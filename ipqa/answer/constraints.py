@@ -11,13 +11,15 @@ from __future__ import annotations
 import weakref
 from dataclasses import replace
 
-from ipqa.answer.analysis import Analysis
+from ipqa.answer.analysis import Analysis, years_in
 from ipqa.answer.placenames import gazetteer, place_stem
+from ipqa.answer.spans import fold, term_score
 from ipqa.corpus.metadata.places import PROVINCES, place_units
 from ipqa.records import Filters
 from ipqa.text import to_simplified
 
 _PLACES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+SAME_NAME = 0.5  # the share of a document name's character bigrams a title must hold to be that document
 
 
 def _document_places(index) -> dict[str, tuple[str, set[str]]]:
@@ -80,6 +82,20 @@ def narrow(index, analysis: Analysis, filters: Filters | None) -> tuple[Filters 
             return filters, ""
     said = "、".join(known[s][0] for s in analysis.places if s in known)
     return replace(base, doc_ids=tuple(sorted(docs))), said
+
+
+def another_years_document(index, analysis: Analysis, doc_id: str) -> bool:
+    """Whether the question names the year of a document by words this document's title shares ("甘肃2021年的知识
+    产权强省推进计划" of "2020年…知识产权强省推进计划") and the title names other years only: its clauses do not answer
+    for the document asked about. A year naming some other document ("国家面向2035年的强国纲要", which a clause
+    cites) or a title that names no year says nothing either way."""
+    meta = index.document(doc_id).meta
+    title = fold(to_simplified(f"{meta.title} {meta.short_title}")).text
+    years = years_in(title)
+    for year, name in analysis.document_years:
+        if years and year not in years and term_score(fold(name).text, title) >= SAME_NAME:
+            return True
+    return False
 
 
 def place_words(analysis: Analysis) -> frozenset[str]:

@@ -20,6 +20,8 @@ _NOT_A_MEASURE = frozenset(
     + ("总量", "总数", "数", "规模", "累计", "水平", "指标", "任务")
 )
 
+_PERIOD = re.compile(r"十[一二三四五六七八九]五")
+
 
 def measure_asked(question: str) -> str:
     """The noun a 多少 question asks the quantity of, or "" (jieba's part-of-speech tags; the shipped dictionary)."""
@@ -31,7 +33,8 @@ def measure_asked(question: str) -> str:
         return ""
 
     def noun(word: str, tag: str) -> bool:
-        return tag in _NOUN_TAGS and len(word) > 1 and word not in _NOT_A_MEASURE
+        # a period (十四五) says when, not what is counted
+        return tag in _NOUN_TAGS and len(word) > 1 and word not in _NOT_A_MEASURE and not _PERIOD.fullmatch(word)
 
     for word, tag in tagged[at + 1 : at + 4]:  # 多少 (件) (的) 发明专利
         if noun(word, tag):
@@ -65,3 +68,24 @@ def measure_bigrams(question: str, phrase: str) -> int:
         return {text[i : i + 2] for i in range(len(text) - 1) if not any(c.isdigit() for c in text[i : i + 2])}
 
     return len(grams(question) & grams(phrase))
+
+
+# A count asked with 几 of a named thing: "几个省" (四省), "按几个体系" (三个体系), "第几次集体学习" (第二十五次).
+_CLASSIFIERS = "个|项|家|大|位|类|种|级|届|次|批|条|方面"
+_COUNTED = re.compile(rf"(?<!哪)(第)?几(?:{_CLASSIFIERS})?([\u4e00-\u9fff]{{1,6}})")
+_CN_NUMERAL = "[二两三四五六七八九十百]"
+
+
+def counted_thing(question: str) -> re.Pattern | None:
+    """A pattern for the count a 几 question asks, written in words in the text: the numeral (or ordinal 第…)
+    right before the thing counted ("几个省" → 四省, 三个省; "第几次集体学习" → 第二十五次集体学习). 一 is left out:
+    "一批", "一体" are no counts. None when the question asks no such count."""
+    m = _COUNTED.search(normalise(question))
+    if not m:
+        return None
+    from ipqa.retrieval.tokens import pos_tags
+
+    ordinal, after = m.groups()
+    thing = pos_tags(after)[0][0]  # the word counted: "省" of 省的部分城市, "体系" of 体系的要求
+    lead = rf"第[一{_CN_NUMERAL[1:-1]}]+" if ordinal else rf"(?<![第一{_CN_NUMERAL[1:-1]}]){_CN_NUMERAL}{{1,3}}"
+    return re.compile(rf"{lead}(?:{_CLASSIFIERS})?[“\"]?(?={re.escape(thing)})")

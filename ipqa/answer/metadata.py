@@ -177,7 +177,7 @@ def _from_header(doc: Document, field: str) -> str:
 
 
 def metadata_answer(index, analysis: Analysis, result: SearchResult, notes: tuple[str, ...]) -> Answer:
-    """The asked field of the document the question names: of the documents the hits belong to, the one whose
+    """The asked fields of the document the question names, a line each: of the documents the hits belong to, the one whose
     title, region and issuer share most of the question's words (hit order breaks ties)."""
     from ipqa.answer.pipeline import query_terms
 
@@ -190,7 +190,33 @@ def metadata_answer(index, analysis: Analysis, result: SearchResult, notes: tupl
         return overlap(terms, fold(f"{m.title} {m.short_title} {m.region} {m.issuer} {m.source_site}").text)
 
     doc = max(docs, key=named)  # max() keeps the first of equals: the better-ranked document
-    field = analysis.field
+    name = f"《{to_simplified(display_title(doc.doc_id, doc.meta.title, doc.meta.short_title))}》"
+    lines, citations, unstated, given = [], [], [], []
+    for asked in analysis.fields or (analysis.field,):
+        found = _field_line(doc, asked)
+        if found is None:
+            unstated.append(FIELD_LABELS[asked])
+            continue
+        label, shown, citation, field = found
+        if citation not in citations:  # two fields of one header line cite it once
+            citations.append(citation)
+        given.append(FIELD_LABELS[field])
+        lines.append(f"{name}的{label}：{shown}[{citations.index(citation) + 1}]")
+    if not lines:
+        why = f"{name}没有标明{'、'.join(unstated)}。"
+        return Answer(analysis.question, "metadata", why, hits=result.hits, answered=False, notes=notes, confidence=why)
+    confidence = f"把握较大：{'、'.join(given)}取自该文件的文件信息，并已标出原文位置"
+    # what a question of several fields asks and the document does not state is said, not dropped
+    confidence += f"；该文件没有标明{'、'.join(unstated)}。" if unstated else "。"
+    return Answer(
+        analysis.question, "metadata", "\n".join(lines), tuple(citations), result.hits, True, notes, confidence
+    )
+
+
+def _field_line(doc: Document, asked: str) -> tuple[str, str, Citation, str] | None:
+    """(label, value as written, citation of its header span, field given) for one asked field, or None when the
+    document does not state it. A date the page does not give is answered by the other date, said so."""
+    field = asked
     value = getattr(doc.meta, field, "") or _from_header(doc, field)
     if not value and field.startswith("date_"):
         # A page gives one of the two dates: the signature date (成文) of a notice is the day it was issued, and a
@@ -199,15 +225,9 @@ def metadata_answer(index, analysis: Analysis, result: SearchResult, notes: tupl
         if getattr(doc.meta, other, ""):
             field, value = other, getattr(doc.meta, other)
     label = FIELD_LABELS[field]
-    if field != analysis.field:
-        label = f"{label}（文件未标明{FIELD_LABELS[analysis.field]}）"
-    name = f"《{to_simplified(display_title(doc.doc_id, doc.meta.title, doc.meta.short_title))}》"
+    if field != asked:
+        label = f"{label}（文件未标明{FIELD_LABELS[asked]}）"
     span = field_span(doc, field, value) if value else None
     if not value or span is None:
-        why = f"{name}没有标明{FIELD_LABELS[analysis.field]}。"
-        return Answer(analysis.question, "metadata", why, hits=result.hits, answered=False, notes=notes, confidence=why)
-    citation = header_citation(doc, *span)
-    shown = to_simplified(field_as_written(doc, field, value))
-    text = f"{name}的{label}：{shown}[1]"
-    confidence = f"把握较大：{FIELD_LABELS[field]}取自该文件的文件信息，并已标出原文位置。"
-    return Answer(analysis.question, "metadata", text, (citation,), result.hits, True, notes, confidence)
+        return None
+    return label, to_simplified(field_as_written(doc, field, value)), header_citation(doc, *span), field

@@ -202,7 +202,8 @@ def ask(
     # a question of cue words alone ("谁负责？", "有哪些措施？") names no subject: nothing can be said to answer it
     topic = gate.weigh(index, topic_words(terms, analysis), bool(constrained), analysis.years)
     scored = [
-        (hit, 0.0 if restates_title(index, hit) else topic.coverage(text)) for hit, text in zip(result.hits, texts)
+        (hit, 0.0 if _ruled_out(index, analysis, hit) else topic.coverage(text))
+        for hit, text in zip(result.hits, texts)
     ]
     best = max(s for _, s in scored)
     log.info(
@@ -302,6 +303,12 @@ def other_parts(ctx: Context, kind: str, relevant: list, lines: list[str]) -> li
 
 # What a page's title line adds to the title itself: "《…工作计划》印发(附全文)", "关于印发《…》的通知"
 _TITLE_WRAPPER = re.compile(r"[《》“”\"()（）、,，.。:：\s]|关于|印发|发布|转发|附全文|全文|的通知|通知")
+
+
+def _ruled_out(index, analysis, hit: Hit) -> bool:
+    """A clause that cannot answer whatever it shares with the question: a bare title line, or a clause of a
+    document of other years than the one the question names."""
+    return restates_title(index, hit) or constraints.another_years_document(index, analysis, hit.clause.doc_id)
 
 
 def restates_title(index, hit: Hit) -> bool:

@@ -794,3 +794,66 @@ def test_a_clause_that_only_restates_the_title_answers_no_question(seed_index):
     assert not any(restates_title(seed_index, h) for cid, h in hits.items() if not cid.endswith("#序言"))
     answer = ask(seed_index, "2018年全国一共有哪些城市是国家知识产权示范城市？")
     assert all(not c.clause_id.endswith("#序言") for c in answer.citations), answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "field", "unit"),
+    [
+        ("海门打算重点扶持哪几个园区？", "fact", "", ""),  # names asked, not a count
+        ("这批企业培育目标啥时候要完成？", "when", "", ""),
+        ("那篇计划全文是从哪家网站转载的？", "metadata", "source_site", ""),
+        ("新公司的字号和商标能一起注册吗？", "fact", "", ""),  # a firm's trade name, not a 发文字号
+        ("那个文的字号是多少？", "metadata", "doc_number", ""),
+        ("全区做知识产权服务的人一共多少？", "number", "", "人"),
+        ("规划是以哪个单位的名义印发的？", "metadata", "issuer", ""),
+    ],
+)
+def test_question_analysis_of_everyday_wordings(question, kind, field, unit):
+    from ipqa.answer.analysis import analyse
+
+    a = analyse(question)
+    assert (a.kind, a.field, a.unit) == (kind, field, unit)
+
+
+def test_a_period_is_not_the_measure_asked_and_a_post_of_an_association_is_a_person():
+    from ipqa.answer.analysis import analyse
+
+    assert analyse("海门十四五要新增多少家贯标企业？").measure != "十四五"
+    assert analyse("市知识产权协会的会长是谁？").person
+
+
+def test_a_count_written_in_words_answers_a_ji_question(seed_index):
+    # 000 二: "通过晋冀鲁豫四省部分市知识产权执法保护协作机制"; the count is in words, not digits
+    answer = ask(seed_index, "邹城参加的那个知识产权执法保护协作机制有几个省？")
+    assert answer.answered and "四省" in answer.text, answer.text
+    # 002's preamble: "中央政治局第二十五次集体学习" — an ordinal asked with 第几
+    ordinal = ask(seed_index, "海门规划提到的总书记讲话是在政治局第几次集体学习时说的？")
+    assert ordinal.answered and "第二十五次" in ordinal.text, ordinal.text
+
+
+def test_a_figure_for_another_year_does_not_answer(seed_index):
+    # 000 sets 有效发明专利总量 for 2026年年底 (1400件) only; 2025 is not stated
+    answer = ask(seed_index, "邹城2025年有效发明专利总量目标是多少件？")
+    assert not answer.answered and "1400" not in answer.text, answer.text
+    assert ask(seed_index, "邹城2026年有效发明专利总量目标是多少件？").answered
+
+
+def test_a_document_of_another_year_does_not_answer(seed_index):
+    # the corpus has Gansu's 2020 plan; a 2021 plan of that name is another document
+    answer = ask(seed_index, "甘肃2021年的知识产权强省推进计划里有哪些重点任务？")
+    assert not answer.answered, answer.text
+    # a year naming a document a clause cites (the national 纲要 to 2035) does not rule out the plan citing it
+    cited = ask(seed_index, "对标国家面向2035年的强国纲要，甘肃起草强省战略纲要由谁牵头？")
+    assert cited.answered and "省市场监管局" in to_simplified(cited.text), cited.text
+
+
+def test_a_question_for_two_fields_of_a_document_gets_both(seed_index):
+    from ipqa.evaluation.verify import verify_citations
+
+    answer = ask(seed_index, "泰安知识产权规划是以哪个单位名义发的，落款日期是哪天？")
+    assert answer.answered and answer.kind == "metadata"
+    assert "泰安市人民政府办公室" in answer.text and "2022年5月7日" in answer.text, answer.text
+    assert not verify_citations([c.to_dict() for c in answer.citations], seed_index.folder).problems
+    # one header line holding both fields is cited once
+    both = ask(seed_index, "邹城强县方案的索引号和主题分类分别是什么？")
+    assert both.text.count("[1]") == 2 and len(both.citations) == 1, both.text

@@ -133,3 +133,9 @@ def test_spans_index_the_text_and_avoid_blocked_spans(finder):
                 assert s.end <= a or s.start >= b or a == b
 
     check()
+
+
+def test_a_day_named_by_its_date_is_a_date():
+    # "4·26知识产权宣传周", "5·10中国品牌日": the day of a yearly event, written month·day
+    assert [d.text for d in dates("开展4·26知识产权宣传周、5·10中国品牌日活动")] == ["4·26", "5·10"]
+    assert dates("增长3.5倍") == []
