@@ -206,15 +206,34 @@ def when_lines(ctx, relevant) -> list[str]:
     return _marked_lines(ctx, relevant, dates, extend, bonus)
 
 
+# "我们不是高企也不是专精特新": the kinds the asker says they are not. A sentence for those kinds answers another
+# asker; the one for the rest ("其他企业…") answers this one.
+_NOT_ONE_OF = re.compile(r"(?:不是|不属于|并非|算不上)([^，,。？?！!]{2,12}?)(?=也|又|，|,|。|？|\?|$)")
+_THE_REST = re.compile(r"其他|其余|其它|以外的|之外的")
+REST_BONUS = 0.5  # a sentence for "the other" kinds, when the asker says what kind they are not
+
+
+def _not_one_of(ctx) -> list[str]:
+    """The question's terms that name kinds the asker says they are not."""
+    said = "".join(m.group(1) for m in _NOT_ONE_OF.finditer(ctx.question))
+    return [t for t in ctx.terms if t in said] if said else []
+
+
 def fact_lines(ctx, relevant) -> list[str]:
     """The best sentences of the top clauses by overlap with the question's terms (at most 2 per clause)."""
     cands = []
+    negated = _not_one_of(ctx)
     for rank, (hit, cov) in enumerate(relevant[:MAX_CLAUSES]):
         clause, blocked = hit.clause, hit.clause.spam_spans(relative=True)
-        focus = _focus(ctx, clause)
-        ranked = sorted(sentences(clause.text, blocked), key=lambda s: -_score(ctx, focus, s.text))
+        focus = [t for t in _focus(ctx, clause) if t not in negated] or _focus(ctx, clause)
+
+        def fit(sent: Span, focus=focus) -> float:
+            rest = REST_BONUS if negated and _THE_REST.search(sent.text) else 0.0
+            return _score(ctx, focus, sent.text) + rest
+
+        ranked = sorted(sentences(clause.text, blocked), key=lambda s: -fit(s))
         for sent in ranked[:2]:
-            score = _score(ctx, focus, sent.text)
+            score = fit(sent)
             if score > 0:
                 span = _narrow(clause.text, sent, focus, blocked)
                 cands.append((score + 0.3 * cov - 0.03 * rank, clause, span))

@@ -857,3 +857,11 @@ def test_a_question_for_two_fields_of_a_document_gets_both(seed_index):
     # one header line holding both fields is cited once
     both = ask(seed_index, "邹城强县方案的索引号和主题分类分别是什么？")
     assert both.text.count("[1]") == 2 and len(both.citations) == 1, both.text
+
+
+def test_an_asker_who_says_what_kind_they_are_not_gets_the_sentence_for_the_rest(seed_index):
+    # 000 三(一)3: the named kinds get a management body and a full-time post; "其他企业" part-time staff
+    answer = ask(seed_index, "我们是普通小厂，不是高新技术企业也不是专精特新企业，需要配知识产权管理人员吗？")
+    assert answer.answered
+    first = to_simplified(answer.text.splitlines()[0])
+    assert "其他企业" in first and "兼职人员" in first, answer.text
