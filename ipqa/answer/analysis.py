@@ -65,6 +65,16 @@ _METADATA_CUES = (
             r"|转的稿|转载|转发的稿"
         ),
     ),
+    # a web page's counter and posting time ("那份通知被点开看了多少回", "那篇是几点钟贴出来的")
+    (
+        "views",
+        re.compile(
+            r"阅读(?:量|数|次数)|浏览(?:量|数|次数)|点击(?:量|数)"
+            r"|(?:阅读|浏览|点开|点击|打开|看了|看过|读过)了?[^,，。?？]{0,4}(?:多少|几)(?:回|次|遍)"
+            r"|多少人(?:看过|看了|读过|浏览|点开)"
+        ),
+    ),
+    ("time_published", re.compile(r"几点(?:钟)?[^,，。?？]{0,4}(?:发|贴|登|挂|公布|发布|上网)")),
     # the document's own name, asked of the document ("这个方案全称是什么"), not of a project in it
     (
         "title",

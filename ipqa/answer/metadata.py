@@ -25,6 +25,8 @@ FIELD_LABELS = {
     "subject": "主题分类",
     "source_site": "来源",
     "title": "标题",
+    "views": "阅读数",
+    "time_published": "发布时刻",
 }
 # Header labels that introduce a field's value in a page header ("发文字号: 邹政字〔2024〕18号"); matched with the
 # line's spaces removed, since pages space keys out ("索 引 号", "标  题").
@@ -38,7 +40,16 @@ _HEADER_LABELS = {
     "subject": ("主题分类",),
     "source_site": ("来源", "信息来源"),
     "title": ("标题", "名称"),
+    "views": ("阅读", "浏览"),
+    "time_published": ("发布日期", "发布时间"),
 }
+# What a web page states beside its fields and no Metadata field keeps: its view counter and the time of day it was
+# posted ("发布日期:2018-03-21 12:00 阅读:930"), read from the page's first lines.
+_PAGE_COUNTERS = {
+    "views": re.compile(r"(?:阅读|浏览)(?:量|数|次数)?\s*[:：]\s*(\d+)"),
+    "time_published": re.compile(r"发布(?:日期|时间)\s*[:：]\s*\d{4}-\d{1,2}-\d{1,2}\s+(\d{1,2}:\d{2})"),
+}
+_PAGE_LINES = 12
 HEADER_PATH = ("文件信息",)
 
 # A clause that creates a document: "印发实施《甘肃省知识产权计划项目资金管理办法》", "制定出台《…实施意见》".
@@ -170,6 +181,10 @@ def _from_header(doc: Document, field: str) -> str:
     """A page-header field the stored metadata lacks: an index built before the field was read (索引号, 主题分类
     before this version) keeps that metadata until the next ``ipqa build`` re-reads its files, and must not say
     the document does not state it. Dates are left to the reader, which normalises them."""
+    if field in _PAGE_COUNTERS:
+        head = to_simplified("\n".join(doc.text.splitlines()[:_PAGE_LINES]))
+        found = _PAGE_COUNTERS[field].search(head)
+        return found.group(1) if found else ""
     if field.startswith("date_"):
         return ""
     fields = parse_header(doc.text).fields

@@ -865,3 +865,18 @@ def test_an_asker_who_says_what_kind_they_are_not_gets_the_sentence_for_the_rest
     assert answer.answered
     first = to_simplified(answer.text.splitlines()[0])
     assert "其他企业" in first and "兼职人员" in first, answer.text
+
+
+def test_a_pages_view_count_and_posting_time_are_answered_from_its_first_lines(seed_index):
+    from ipqa.evaluation.verify import verify_citations
+
+    # 001: "發布日期:2020-06-16 閱讀:930"; 003: "来源:中商产业研究院 发布日期:2018-03-21 12:00"
+    views = ask(seed_index, "甘肃推进计划那个网页浏览量有多少？")
+    assert views.answered and "930" in views.text, views.text
+    posted = ask(seed_index, "示范城市工作计划那篇是几点钟挂到网上的？")
+    assert posted.answered and "12:00" in posted.text, posted.text
+    for answer in (views, posted):
+        assert not verify_citations([c.to_dict() for c in answer.citations], seed_index.folder).problems
+    # a page without a counter says so
+    none = ask(seed_index, "海门规划的阅读量是多少？")
+    assert not none.answered and "没有标明阅读数" in none.text
