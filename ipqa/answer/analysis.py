@@ -157,6 +157,12 @@ _MOMENT_CUES = (
     ("day", r"几号|哪一?天|几月几[日号]|具体日期|哪一?日"),
     # a street address ("协会的办公地点在哪儿"), which plans never give; not "窗口设在哪儿" (a place a clause names)
     ("address", r"地址|办公地点|办公场所|门牌|具体位置|哪条路|哪条街|在哪(?:里|儿)?办公"),
+    # how to apply ("怎么申请", "办理流程", "要交哪些材料"), which plans rarely say: they say what is supported
+    (
+        "procedure",
+        r"怎么(?:办理|申请|申报|报名)|如何(?:办理|申请|申报|报名)|(?:申请|办理|申报|报名)的?(?:流程|程序|手续|步骤)"
+        r"|需要(?:哪些|什么|啥)材料|(?:要|得)(?:交|带|准备)(?:哪些|什么|啥)材料|去哪(?:里|儿)?(?:办理|申请|报名)",
+    ),
 )
 MOMENTS = {
     "clock": re.compile(
@@ -164,12 +170,16 @@ MOMENTS = {
     ),
     "day": re.compile(r"\d{1,2}\s*[日号]|\d{1,2}[·•・]\d{1,2}|[一二三四五六七八九十]{1,3}[日号]|\d{4}-\d{1,2}-\d{1,2}"),
     "address": re.compile(r"(?:路|街|大道|巷|弄)[\d一二三四五六七八九十]+号|大厦|号楼|\d+\s*(?:室|层|楼)"),
+    "procedure": re.compile(
+        r"流程|程序|手续|材料|申请书|申请表|提交|报送|登记|备案|窗口|网上办理|登录|(?:向|到)[^，。；]{1,20}(?:提出|申请|申报|办理)"
+    ),
 }
 # Why an answer that states no such moment is refused.
 MOMENT_MISSING = {
     "clock": "相关条款没有写明所问的具体时间",
     "day": "相关条款没有写明所问的具体时间",
     "address": "相关条款没有写明具体地址",
+    "procedure": "相关条款没有写明办理的流程和材料",
 }
 # A number question that names a quantity ("多少", "几家"): no figure in the clauses means it is not given there.
 _QUANTITY = re.compile(r"多少|(?<!哪)几(?:家|个|项|件|次|倍|期|名|所|人|种|亿|万|成|位|批)")

@@ -208,7 +208,7 @@ def when_lines(ctx, relevant) -> list[str]:
 
 # "我们不是高企也不是专精特新": the kinds the asker says they are not. A sentence for those kinds answers another
 # asker; the one for the rest ("其他企业…") answers this one.
-_NOT_ONE_OF = re.compile(r"(?:不是|不属于|并非|算不上)([^，,。？?！!]{2,12}?)(?=也|又|，|,|。|？|\?|$)")
+_NOT_ONE_OF = re.compile(r"(?:(?<!是)不是|不属于|并非|算不上)([^，,。？?！!]{2,12}?)(?=也|又|，|,|。|？|\?|$)")
 _THE_REST = re.compile(r"其他|其余|其它|以外的|之外的")
 REST_BONUS = 0.5  # a sentence for "the other" kinds, when the asker says what kind they are not
 

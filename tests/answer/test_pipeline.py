@@ -880,3 +880,14 @@ def test_a_pages_view_count_and_posting_time_are_answered_from_its_first_lines(s
     # a page without a counter says so
     none = ask(seed_index, "海门规划的阅读量是多少？")
     assert not none.answered and "没有标明阅读数" in none.text
+
+
+def test_how_to_apply_is_refused_when_no_clause_says_how(seed_index):
+    # the plans say 质押融资 is supported, never how to apply or with which papers
+    answer = ask(seed_index, "泰安的专利质押贷款贴息怎么申请，要交哪些材料？")
+    assert not answer.answered and "流程" in answer.confidence, answer.text
+    # a yes/no question (是不是) names no kind the asker is not
+    from ipqa.answer.compose import Context, _not_one_of
+
+    ctx = Context(seed_index, "小微企业是不是可以申请质押融资?", ["小微企业", "申请", "质押融资"])
+    assert _not_one_of(ctx) == []
