@@ -887,7 +887,8 @@ def test_how_to_apply_is_refused_when_no_clause_says_how(seed_index):
     answer = ask(seed_index, "泰安的专利质押贷款贴息怎么申请，要交哪些材料？")
     assert not answer.answered and "流程" in answer.confidence, answer.text
     # a yes/no question (是不是) names no kind the asker is not
-    from ipqa.answer.compose import Context, _not_one_of
+    from ipqa.answer.compose import _not_one_of
+    from ipqa.answer.pipeline import Context
 
     ctx = Context(seed_index, "小微企业是不是可以申请质押融资?", ["小微企业", "申请", "质押融资"])
     assert _not_one_of(ctx) == []
