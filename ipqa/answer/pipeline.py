@@ -15,7 +15,7 @@ import logging
 import re
 from dataclasses import dataclass, field, replace
 
-from ipqa.answer import compose, constraints, gate
+from ipqa.answer import compose, constraints, gate, typos
 from ipqa.answer.analysis import MOMENT_MISSING, MOMENTS, analyse, question_kind
 from ipqa.answer.metadata import cited_document, metadata_answer, names_a_task_document
 from ipqa.answer.spans import fold
@@ -160,7 +160,17 @@ def ask(
     """Answer ``question`` from the clauses ``index.search`` finds: extractive, every line cited; when nothing
     relevant is found, ``answered=False``, the reason, and the closest clauses in ``hits``. ``min_relevance``
     overrides the gate's threshold and ``probe`` receives the best topic coverage: both for calibration
-    (benchmarks/calibrate_gate.py)."""
+    (benchmarks/calibrate_gate.py). A homophone slip ("抵压" for 抵押) is read as the word meant, and the answer's
+    confidence line says so (ipqa.answer.typos)."""
+    lexical = next((r for r in getattr(index, "retrievers", {}).values() if hasattr(r, "idf")), None)
+    corrected, fixes = typos.correct(lexical, question) if lexical is not None else (question, [])
+    answer = _answer(index, corrected, k, filters, min_relevance, probe)
+    if not fixes:
+        return answer
+    return replace(answer, question=question, confidence=typos.note(fixes) + answer.confidence)
+
+
+def _answer(index, question: str, k, filters, min_relevance, probe) -> Answer:
     analysis = analyse(question, constraints.corpus_places(index))
     kind = analysis.kind
     missing = ""

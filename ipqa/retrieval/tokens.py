@@ -92,6 +92,11 @@ def general_frequency(word: str) -> int:
     return int(_jieba().FREQ.get(word, 0) or 0)
 
 
+def general_words(min_frequency: int) -> list[str]:
+    """The words of jieba's dictionary counted at least ``min_frequency`` times."""
+    return [w for w, n in _jieba().FREQ.items() if n and n >= min_frequency]
+
+
 def warm_up() -> None:
     """Load the jieba dictionary, the fast cut's table and the stopwords now (before forking the build's
     workers, which then inherit them)."""
