@@ -40,6 +40,10 @@ _UNIT_LIST = re.compile(
     rf"{_UNIT}(?:[、和及与]{_UNIT})+(?:等(?:有关)?(?:部门|单位|机构))?"
     r"|[\u4e00-\u9fff]{2,12}(?:行政管理部门|行政部门|主管部门|执法部门)"
 )
+# A quantity asked per occasion or per head ("每次能有多少家", "每场多少人", "每人能领多少"); a per-year or
+# per-capita measure (每年, 每万人口) is not one of these. The figure's sentence must say it per the same (每次,
+# 人均, 元/人).
+_PER_ASKED = re.compile(r"每(次|场|期|届|批|人|户)(?=[^,，。?？]{0,12}(?:多少|几))")
 _PHONE = re.compile(r"(?<!\d)(?:\d{3,4}-\d{7,8}|1\d{10}|\d{5,8})(?!\d)(?!年)")
 _YEARLIKE = re.compile(r"^(?:19|20)\d\d(?:年)?$")
 
@@ -123,6 +127,7 @@ def _marked_lines(ctx, relevant, finder, extend, bonus, measure_only: bool = Fal
     the figure ("到2025年…有效发明专利达到3300件…每万人口高价值发明专利达到3.6件": 高价值 picks 3.6件)."""
     cands = []
     asked_years = set(find_years(ctx.question))
+    per = next(iter(_PER_ASKED.findall(ctx.question)), "")  # "每次…多少": a figure per session is asked
     for rank, (hit, _cov) in enumerate(relevant[:MAX_CLAUSES]):
         clause, blocked = hit.clause, hit.clause.spam_spans(relative=True)
         sents, phrs = sentences(clause.text, blocked), phrases(clause.text, blocked)
@@ -136,6 +141,8 @@ def _marked_lines(ctx, relevant, finder, extend, bonus, measure_only: bool = Fal
                 continue  # a figure in a sentence that shares nothing with the question answers nothing
             if measure_only and ctx.measure and presence(ctx.measure, fold(sent.text).text) < 0.5:
                 continue  # "多少官费": a figure in a sentence that never names 官费 is the figure of something else
+            if measure_only and per and not re.search(rf"每{per}|{per}均|/{per}", fold(sent.text).text):
+                continue  # "每次能有多少家企业参加": a yearly count ("每年至少培育1家") is not one per session
             if measure_only and asked_years and (said := years_in(fold(sent.text).text)) and not said & asked_years:
                 continue  # "到2025年…多少件" is not answered by "到2026年年底…达到1400件": that is another year's figure
             span = extend(clause.text, phrs, i, sent)

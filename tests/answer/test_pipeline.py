@@ -892,3 +892,12 @@ def test_how_to_apply_is_refused_when_no_clause_says_how(seed_index):
 
     ctx = Context(seed_index, "小微企业是不是可以申请质押融资?", ["小微企业", "申请", "质押融资"])
     assert _not_one_of(ctx) == []
+
+
+def test_a_quantity_per_session_is_not_answered_by_a_yearly_count(seed_index):
+    # 000 sets 不低于6次 pledge-financing trainings a year, never how many attend each one
+    answer = ask(seed_index, "邹城的知识产权质押融资培训，每场大概有多少家企业参加？")
+    assert not answer.answered and "数字" in answer.confidence, answer.text
+    # a yearly figure is still answered when a yearly figure is asked
+    yearly = ask(seed_index, "邹城每年至少要办几次知识产权质押融资培训？")
+    assert yearly.answered and "6次" in yearly.text, yearly.text
