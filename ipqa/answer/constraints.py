@@ -8,6 +8,7 @@ a question about one place is not answered from them when documents of that plac
 
 from __future__ import annotations
 
+import re
 import weakref
 from dataclasses import replace
 
@@ -15,7 +16,7 @@ from ipqa.answer.analysis import Analysis, years_in
 from ipqa.answer.placenames import gazetteer, place_stem
 from ipqa.answer.spans import fold, term_score
 from ipqa.corpus.metadata.places import PROVINCES, place_units
-from ipqa.records import Filters
+from ipqa.records import Filters, Hit
 from ipqa.text import to_simplified
 
 _PLACES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -104,3 +105,22 @@ def place_words(analysis: Analysis) -> frozenset[str]:
     for stem in analysis.places:
         words.update({stem, stem + "省", stem + "市", stem + "区", stem + "县"})
     return frozenset(words)
+
+
+# What a page's title line adds to the title itself: "《…工作计划》印发(附全文)", "关于印发《…》的通知"
+_TITLE_WRAPPER = re.compile(r"[《》“”\"()（）、,，.。:：\s]|关于|印发|发布|转发|附全文|全文|的通知|通知")
+
+
+def ruled_out(index, analysis, hit: Hit) -> bool:
+    """A clause that cannot answer whatever it shares with the question: a bare title line, or a clause of a
+    document of other years than the one the question names."""
+    return restates_title(index, hit) or another_years_document(index, analysis, hit.clause.doc_id)
+
+
+def restates_title(index, hit: Hit) -> bool:
+    """Whether the clause is only the document's title line: it says nothing the title does not, so it answers
+    no question but one about the document (metadata, answered from the header fields): "2018年全国有哪些示范城市"
+    is not answered by "《2018年国家知识产权示范城市工作计划》印发(附全文)"."""
+    meta = index.document(hit.clause.doc_id).meta
+    own = _TITLE_WRAPPER.sub("", fold(hit.clause.clean_text).text)
+    return bool(own) and any(own in _TITLE_WRAPPER.sub("", fold(t).text) for t in (meta.title, meta.short_title) if t)

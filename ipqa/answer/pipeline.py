@@ -14,6 +14,8 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
 
 from ipqa.answer import compose, constraints, gate, typos
 from ipqa.answer.analysis import MOMENT_MISSING, MOMENTS, analyse, question_kind
@@ -27,61 +29,13 @@ log = logging.getLogger(__name__)
 NOT_FOUND = "语料中没有找到能回答该问题的条款。"
 LIST_DEPTH = 30  # clauses a list question ("哪些地方有…") reads, for one line per document
 
-# Words that say what kind of answer is wanted rather than what it is about; left out of the relevance test.
-CUE_WORDS = frozenset(
-    {
-        "负责",
-        "牵头",
-        "部门",
-        "单位",
-        "牵头部门",
-        "牵头单位",
-        "责任单位",
-        "责任部门",
-        "主管部门",
-        "落实",
-        "承担",
-        "多少",
-        "达到",
-        "目标",
-        "要求",
-        "规定",
-        "数量",
-        "比例",
-        "金额",
-        "时间",
-        "期限",
-        "时候",
-        "何时",
-        "哪年",
-        "措施",
-        "政策",
-        "办法",
-        "哪些",
-        "具体",
-        "编号",
-        "名称",
-        "内容",
-        "地址",
-        "地点",
-        "电话",
-        # question words the tokenizer keeps
-        "怎么办",
-        "一年",
-        "多久",
-        "多长",
-        "多长时间",
-        "多大",
-        "多高",
-        "几年",
-        "几天",
-        "几个月",
-        "哪天",
-        "哪一年",
-        "为什么",
-        "为何",
-    }
-)
+
+@lru_cache(maxsize=1)
+def cue_words() -> frozenset[str]:
+    """Words that say what kind of answer is wanted rather than what it is about (``ipqa/data/cue_words.txt``);
+    left out of the relevance test."""
+    text = (resources.files("ipqa") / "data" / "cue_words.txt").read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() for w in line.split("#", 1)[0].split())
 
 
 def query_terms(question: str) -> list[str]:
@@ -117,7 +71,7 @@ def unglue(terms: list[str], texts: list[str]) -> list[str]:
 
 def topic_words(terms: list[str], analysis) -> list[str]:
     """The words that say what the question is about: its terms without cue words and the places it names."""
-    return gate.topic_of(terms, CUE_WORDS | constraints.place_words(analysis))
+    return gate.topic_of(terms, cue_words() | constraints.place_words(analysis))
 
 
 @dataclass
@@ -212,7 +166,7 @@ def _answer(index, question: str, k, filters, min_relevance, probe) -> Answer:
     # a question of cue words alone ("谁负责？", "有哪些措施？") names no subject: nothing can be said to answer it
     topic = gate.weigh(index, topic_words(terms, analysis), bool(constrained), analysis.years)
     scored = [
-        (hit, 0.0 if _ruled_out(index, analysis, hit) else topic.coverage(text))
+        (hit, 0.0 if constraints.ruled_out(index, analysis, hit) else topic.coverage(text))
         for hit, text in zip(result.hits, texts)
     ]
     best = max(s for _, s in scored)
@@ -309,25 +263,6 @@ def other_parts(ctx: Context, kind: str, relevant: list, lines: list[str]) -> li
             extra += [line for line in compose.COMPOSERS[part_kind](ctx, relevant) if line not in lines + extra]
     ctx.typed = typed
     return extra
-
-
-# What a page's title line adds to the title itself: "《…工作计划》印发(附全文)", "关于印发《…》的通知"
-_TITLE_WRAPPER = re.compile(r"[《》“”\"()（）、,，.。:：\s]|关于|印发|发布|转发|附全文|全文|的通知|通知")
-
-
-def _ruled_out(index, analysis, hit: Hit) -> bool:
-    """A clause that cannot answer whatever it shares with the question: a bare title line, or a clause of a
-    document of other years than the one the question names."""
-    return restates_title(index, hit) or constraints.another_years_document(index, analysis, hit.clause.doc_id)
-
-
-def restates_title(index, hit: Hit) -> bool:
-    """Whether the clause is only the document's title line: it says nothing the title does not, so it answers
-    no question but one about the document (metadata, answered from the header fields): "2018年全国有哪些示范城市"
-    is not answered by "《2018年国家知识产权示范城市工作计划》印发(附全文)"."""
-    meta = index.document(hit.clause.doc_id).meta
-    own = _TITLE_WRAPPER.sub("", fold(hit.clause.clean_text).text)
-    return bool(own) and any(own in _TITLE_WRAPPER.sub("", fold(t).text) for t in (meta.title, meta.short_title) if t)
 
 
 def probe_all(probe: dict | None) -> bool:

@@ -786,7 +786,7 @@ def test_the_number_of_a_document_a_clause_cites_is_quoted_from_that_clause(seed
 
 
 def test_a_clause_that_only_restates_the_title_answers_no_question(seed_index):
-    from ipqa.answer.pipeline import restates_title
+    from ipqa.answer.constraints import restates_title
 
     hits = {h.clause.clause_id: h for h in seed_index.search("2018年国家知识产权示范城市工作计划", k=20).hits}
     title_line = next(h for cid, h in hits.items() if cid.startswith("003_") and cid.endswith("#序言"))
