@@ -69,6 +69,23 @@ def unglue(terms: list[str], texts: list[str]) -> list[str]:
     return out
 
 
+def join_phrases(terms: list[str], question: str) -> list[str]:
+    """Terms the segmenter cut out of one thesaurus phrase ("智慧|财产权", "代为|打理") joined back into it: the
+    phrase as a whole reaches the words the corpus uses (智慧财产权 → 知识产权), its pieces do not."""
+    from ipqa.retrieval.expansion import load_thesaurus
+
+    folded = fold(question).text
+    for head in sorted(load_thesaurus(), key=len, reverse=True):
+        if len(head) < 3 or head in terms or head not in folded:
+            continue
+        pieces = [t for t in terms if t in head]
+        if len(pieces) >= 2 and "".join(pieces) == head:
+            at = terms.index(pieces[0])
+            terms = [t for t in terms if t not in pieces]
+            terms.insert(min(at, len(terms)), head)
+    return terms
+
+
 def topic_words(terms: list[str], analysis) -> list[str]:
     """The words that say what the question is about: its terms without cue words and the places it names."""
     return gate.topic_of(terms, cue_words() | constraints.place_words(analysis))
@@ -162,7 +179,7 @@ def _answer(index, question: str, k, filters, min_relevance, probe) -> Answer:
         why = "政策文件写明的是责任单位和职务，没有写明具体人员。"
         return Answer(question, kind, NOT_FOUND, hits=shown, answered=False, notes=notes, confidence=why)
     texts = [_match_text(index, hit) for hit in result.hits]
-    terms = unglue(terms, texts) or terms
+    terms = join_phrases(unglue(terms, texts) or terms, normalise(question))
     # a question of cue words alone ("谁负责？", "有哪些措施？") names no subject: nothing can be said to answer it
     topic = gate.weigh(index, topic_words(terms, analysis), bool(constrained), analysis.years)
     scored = [

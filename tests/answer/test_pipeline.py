@@ -901,3 +901,17 @@ def test_a_quantity_per_session_is_not_answered_by_a_yearly_count(seed_index):
     # a yearly figure is still answered when a yearly figure is asked
     yearly = ask(seed_index, "邹城每年至少要办几次知识产权质押融资培训？")
     assert yearly.answered and "6次" in yearly.text, yearly.text
+
+
+def test_a_thesaurus_phrase_the_segmenter_cut_is_read_whole(seed_index):
+    from ipqa.answer.pipeline import join_phrases
+
+    # jieba cuts 智慧财产权 (Taiwan's 知识产权) into 智慧 | 财产权; the thesaurus knows the phrase
+    assert join_phrases(["国家级", "智慧", "财产权", "城市"], "国家级的智慧财产权城市") == [
+        "国家级",
+        "智慧财产权",
+        "城市",
+    ]
+    assert join_phrases(["专利", "质押"], "专利质押") == ["专利", "质押"]  # no phrase cut: nothing joined
+    answer = ask(seed_index, "成為智慧財產權示範城市以後，政策上會優先給哪些支持？")
+    assert answer.answered and "知识产权保护中心" in to_simplified(answer.text), answer.text
