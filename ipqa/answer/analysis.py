@@ -190,6 +190,10 @@ _INDEFINITE_JI = re.compile(r"(?<!哪)几(?=[家个项件次名所人种位批])
 _OTHER_QUESTION = re.compile(r"吗|什么|啥|哪|谁|怎么|如何|是否|有没有|能不能|可不可以|(.)不\1")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:年|[那这]一?年|$|[—\-–到至])")  # "2020那一年" too
 _RANGE = re.compile(r"((?:19|20)\d\d)\s*(?:年)?\s*[—\-–~～至到]+\s*((?:19|20)\d\d)")
+# A question for the names of things of a kind: "是哪几个县", "哪些城市是…". Not "哪几个园区的发展水平"
+# (which of them is a list of what a clause says) nor "哪些城市有…政策" (which documents: the list kind).
+_NAMED_KINDS = r"(县|市|城市|区|镇|街道|省|企业|公司|园区|高校|大学)"
+_NAMES_ASKED = re.compile(rf"(?:是|为)哪(?:几|些)个?家?所?{_NAMED_KINDS}|哪(?:几|些)个?家?所?{_NAMED_KINDS}是")
 # A year naming a document: "2021年的知识产权强省推进计划", "2018年示范城市工作计划" (no figure or clause between)
 _DOCUMENT_YEAR = re.compile(
     r"((?:19|20)\d\d)\s*年?度?的?([^\d,，。?？、]{0,10}?(?:推进计划|工作计划|行动计划|计划|规划|工作方案|方案|工作要点|要点|纲要))"
@@ -213,6 +217,9 @@ class Analysis:
         ""  # "clock" / "day" / "address": asks for an hour, a day or an address, which an answer must state (MOMENTS)
     )
     measure: str = ""  # the noun a number question asks the quantity of ("官费", "利率"), "" unknown
+    # the kind of thing a question asks the names of ("具体点名是哪几个县", "有哪些城市是示范城市"): an answer must name
+    # some, not only count them ("培育1—2个…示范县")
+    names_of: str = ""
     # a year naming a document, with the words that name it ((2021, "知识产权强省推进计划") of "甘肃2021年的知识产权
     # 强省推进计划"): a document of that name whose title names other years is another document
     document_years: tuple[tuple[int, str], ...] = ()
@@ -267,6 +274,12 @@ def metadata_field(question: str) -> str:
     return _first_cue(question, _METADATA_CUES)
 
 
+def names_asked(question: str) -> str:
+    """The kind of thing a question asks the names of ("县" of "具体点名是哪几个县"), "" when it asks none."""
+    m = _NAMES_ASKED.search(question)
+    return (m.group(1) or m.group(2)) if m else ""
+
+
 def metadata_fields(question: str) -> tuple[str, ...]:
     """Every document field a question asks for, the first one first."""
     q = normalise(question)
@@ -299,5 +312,6 @@ def analyse(question: str, corpus_places: dict[str, str] | None = None) -> Analy
         quantity=kind == "number" and bool(_QUANTITY.search(without_indefinite_ji(q))),
         moment=_first_cue(q, _MOMENT_CUES) if kind != "metadata" else "",
         measure=measure_asked(q) if kind == "number" else "",
+        names_of=names_asked(q),
         document_years=tuple((int(m.group(1)), m.group(2)) for m in _DOCUMENT_YEAR.finditer(q)),
     )

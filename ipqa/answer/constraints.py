@@ -124,3 +124,33 @@ def restates_title(index, hit: Hit) -> bool:
     meta = index.document(hit.clause.doc_id).meta
     own = _TITLE_WRAPPER.sub("", fold(hit.clause.clean_text).text)
     return bool(own) and any(own in _TITLE_WRAPPER.sub("", fold(t).text) for t in (meta.title, meta.short_title) if t)
+
+
+_PLACE_KINDS = frozenset(("县", "市", "城市", "区", "镇", "街道", "省"))
+# How a name of each kind ends in the text: 海门大学科技园 is a 园区, 复旦大学 a 高校
+_NAME_HEADS = {
+    "园区": "园区?",
+    "高校": "(?:大学|学院|高校)",
+    "大学": "(?:大学|学院)",
+    "企业": "(?:企业|公司)",
+    "公司": "(?:公司|企业)",
+}
+_LINE_OPENING = re.compile(r"^《[^》]*》[^：:]{0,12}[：:]")  # the document's name an answer line opens with
+
+
+def names_given(index, lines: list[str], analysis: Analysis) -> bool:
+    """Whether the answer lines name things of the kind a question asks the names of: a place other than those the
+    question names (for 县, 市…), else an enumeration of two or more (甲园、乙园和丙园). The document's name that
+    opens a line does not count."""
+    from ipqa.answer.compose import MARK
+    from ipqa.answer.placenames import find_places
+
+    texts = [_LINE_OPENING.sub("", to_simplified(MARK.sub("", line))) for line in lines]
+    kind = analysis.names_of
+    if kind in _PLACE_KINDS:
+        asked = set(analysis.places)
+        known = corpus_places(index)
+        return any(set(find_places(text, known)) - asked for text in texts)
+    head = _NAME_HEADS.get(kind, re.escape(kind))
+    listed = re.compile(rf"[\u4e00-\u9fff]{{2,}}{head}[\u4e00-\u9fff]*[、和及与][\u4e00-\u9fff]{{2,}}")
+    return any(listed.search(text) for text in texts)

@@ -232,6 +232,10 @@ def _answer(index, question: str, k, filters, min_relevance, probe) -> Answer:
         # "几点上班" answered by the clause that sets the office up: the hour asked for is not in it
         why = MOMENT_MISSING[analysis.moment]
         return Answer(question, kind, NOT_FOUND, hits=shown, answered=False, notes=notes, confidence=why + "。")
+    if lines and analysis.names_of and not constraints.names_given(index, lines, analysis):
+        # "具体是哪几个县" answered by "培育1—2个…示范县(区)": the clauses count them and name none
+        why = "相关条款没有列出具体名称"
+        return Answer(question, kind, NOT_FOUND, hits=shown, answered=False, notes=notes, confidence=why + "。")
     if not lines:
         return Answer(
             question,

@@ -915,3 +915,30 @@ def test_a_thesaurus_phrase_the_segmenter_cut_is_read_whole(seed_index):
     assert join_phrases(["专利", "质押"], "专利质押") == ["专利", "质押"]  # no phrase cut: nothing joined
     answer = ask(seed_index, "成為智慧財產權示範城市以後，政策上會優先給哪些支持？")
     assert answer.answered and "知识产权保护中心" in to_simplified(answer.text), answer.text
+
+
+def test_a_question_for_names_is_refused_when_the_clauses_only_count(seed_index):
+    from ipqa.answer.analysis import analyse
+
+    assert analyse("要培育的强县工程试点示范县具体是哪几个县？").names_of == "县"
+    assert analyse("哪些城市有专利质押贴息政策？").names_of == ""  # which documents: a list question
+    assert analyse("海门要提升哪几个园区的发展水平？").names_of == ""
+    # 003 says "培育1—2个国家知识产权强县工程试点示范县(区)" and names none
+    answer = ask(seed_index, "2018年示范城市计划要培育的强县工程试点示范县，是哪几个县？")
+    assert not answer.answered and "具体名称" in answer.confidence, answer.text
+
+
+def test_names_given_needs_a_place_or_an_enumeration_of_the_kind(seed_index):
+    from ipqa.answer.analysis import analyse
+    from ipqa.answer.constraints import names_given
+
+    parks = analyse("海门要提升发展水平的是哪几个园区？")
+    assert names_given(
+        seed_index,
+        ["《规划》：提升海门生物医药科技创业园、复旦复华高新技术产业园和海门大学科技园的发展水平\x021\x03"],
+        parks,
+    )
+    assert not names_given(seed_index, ["《规划》：依据产业、园区、镇的发展特点\x021\x03"], parks)
+    counties = analyse("要培育的示范县是哪几个县？")
+    assert names_given(seed_index, ["《计划》：支持邹城市、海门区开展强县建设\x021\x03"], counties)
+    assert not names_given(seed_index, ["《邹城市方案》：培育1—2个国家知识产权强县工程试点示范县\x021\x03"], counties)
