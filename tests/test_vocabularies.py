@@ -102,9 +102,9 @@ def test_levels_question_kinds_modes_and_states_the_code_produces():
 
 
 def _kind_cues():
-    from ipqa.answer.analysis import _KIND_CUES
+    from ipqa.answer.cues import KIND_CUES
 
-    return _KIND_CUES
+    return KIND_CUES
 
 
 def test_seed_metadata_levels_are_in_the_vocabulary():

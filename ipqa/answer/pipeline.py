@@ -18,7 +18,8 @@ from functools import lru_cache
 from importlib import resources
 
 from ipqa.answer import compose, constraints, gate, typos
-from ipqa.answer.analysis import MOMENT_MISSING, MOMENTS, analyse, question_kind
+from ipqa.answer.analysis import analyse, question_kind
+from ipqa.answer.cues import MOMENT_MISSING, MOMENTS
 from ipqa.answer.metadata import cited_document, metadata_answer, names_a_task_document
 from ipqa.answer.spans import fold
 from ipqa.records import Answer, Filters, Hit
