@@ -109,11 +109,6 @@ def _first_cue(question: str, cues) -> str:
     return next((name for name, cue in cues if re.search(cue, q)), "")
 
 
-def metadata_field(question: str) -> str:
-    """The document field a question asks for ("doc_number", "issuer", …), or ""."""
-    return _first_cue(question, METADATA_CUES)
-
-
 def names_asked(question: str) -> str:
     """The kind of thing a question asks the names of ("县" of "具体点名是哪几个县"), "" when it asks none."""
     m = _NAMES_ASKED.search(question)
@@ -121,7 +116,8 @@ def names_asked(question: str) -> str:
 
 
 def metadata_fields(question: str) -> tuple[str, ...]:
-    """Every document field a question asks for, the first one first."""
+    """Every document field a question asks for ("doc_number", "issuer", …), in the order of the cues; the first is
+    the one it asks for above all."""
     q = normalise(question)
     return tuple(name for name, cue in METADATA_CUES if re.search(cue, q))
 
@@ -133,7 +129,8 @@ def unit_asked(question: str) -> str:
 
 def analyse(question: str, corpus_places: dict[str, str] | None = None) -> Analysis:
     q = normalise(question)
-    field = metadata_field(q)
+    fields = metadata_fields(q)
+    field = fields[0] if fields else ""
     kind = "metadata" if field else question_kind(q)
     unit = unit_asked(q) if kind in ("number", "fact") else ""
     if unit == "号码":
@@ -147,7 +144,7 @@ def analyse(question: str, corpus_places: dict[str, str] | None = None) -> Analy
         places=find_places(q, corpus_places),
         years=find_years(q),
         field=field,
-        fields=metadata_fields(q) if field else (),
+        fields=fields,
         person=bool(PERSON.search(q)),
         quantity=kind == "number" and bool(_QUANTITY.search(without_indefinite_ji(q))),
         moment=_first_cue(q, MOMENT_CUES) if kind != "metadata" else "",

@@ -6,6 +6,17 @@ plans give (an hour, a day, an address, a procedure) and what an answer must sta
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from importlib import resources
+
+
+@lru_cache(maxsize=1)
+def cue_words() -> frozenset[str]:
+    """Words that say what kind of answer is wanted rather than what it is about (``ipqa/data/cue_words.txt``);
+    left out of the answer gate's topic."""
+    text = (resources.files("ipqa") / "data" / "cue_words.txt").read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() for w in line.split("#", 1)[0].split())
+
 
 # Words that make the document itself the subject of a question about one of its page fields.
 THE_DOCUMENT = r"(?:文件|规划|方案|计划|通知|全文|原文|文章|这篇|那篇)"

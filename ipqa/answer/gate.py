@@ -157,9 +157,8 @@ def weigh(index, topic: list[str], narrowed: bool = False, years: tuple[int, ...
     very subject ("垃圾分类"); within one place's IP documents it is everyday wording for what they say."""
     if not topic:
         return Topic({}, 1.0)
-    # the corpus statistics of whichever keyword retriever serves (files or Milvus engine); without one every word
-    # counts once
-    lexical = next((r for r in getattr(index, "retrievers", {}).values() if hasattr(r, "idf")), None)
+    # without a keyword retriever every word counts once
+    lexical = keyword_retriever(index)
     rows = len(lexical) if lexical is not None else 0
     weights, unknown, rarest = {}, 0, 0.0
     need_unknown = need_all = 0.0
@@ -188,6 +187,12 @@ def weigh(index, topic: list[str], narrowed: bool = False, years: tuple[int, ...
     share = unknown / len(topic)
     needed_share = need_unknown / need_all if need_all else share
     return Topic(weights, share, anchors, unknown_weight, frozenset(years), needed_share)
+
+
+def keyword_retriever(index):
+    """The corpus statistics of whichever keyword retriever serves (files or Milvus engine: the one with ``idf``),
+    or None for an index without one."""
+    return next((r for r in getattr(index, "retrievers", {}).values() if hasattr(r, "idf")), None)
 
 
 def term_necessity(term: str, idf: float | None, rows: int) -> float:

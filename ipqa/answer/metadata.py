@@ -91,7 +91,7 @@ def _field_match(doc: Document, field: str, value: str) -> tuple[int, int, str] 
         # the damaged 2020年6月4 (日 lost on the page; ipqa.corpus.metadata.dates reads it), never inside 2020年6月4日
         patterns.append(re.escape(f"{parts[0]}年{int(parts[1])}月{int(parts[2])}") + r"(?![日\d])")
     text = doc.text
-    simple = to_simplified(text) if len(to_simplified(text)) == len(text) else text
+    simple = _simplified_in_place(text)
     candidates = []
     for pattern in patterns:
         for m in re.finditer(pattern, simple):
@@ -110,6 +110,13 @@ def _field_match(doc: Document, field: str, value: str) -> tuple[int, int, str] 
     while end > start and text[end - 1].isspace():
         end -= 1
     return (start, end, written) if start < end else None
+
+
+def _simplified_in_place(text: str) -> str:
+    """``text`` in simplified script when the conversion keeps every offset (one character for one), else as is:
+    spans found in it must index the original."""
+    simple = to_simplified(text)
+    return simple if len(simple) == len(text) else text
 
 
 def header_citation(doc: Document, start: int, end: int) -> Citation:
@@ -161,9 +168,7 @@ def cited_document(index, analysis: Analysis, result: SearchResult, depth: int =
         return None
     found = []
     for h in hits:
-        text = h.clause.text
-        simple = to_simplified(text)
-        simple = simple if len(simple) == len(text) else text
+        simple = _simplified_in_place(h.clause.text)
         for m in _CITED.finditer(simple):
             window = fold(simple[max(m.start() - _CITED_LEAD, 0) : m.end()]).text
             if overlap(rest, fold(m.group(1)).text):
@@ -192,8 +197,8 @@ def _from_header(doc: Document, field: str) -> str:
 
 
 def metadata_answer(index, analysis: Analysis, result: SearchResult, notes: tuple[str, ...]) -> Answer:
-    """The asked fields of the document the question names, a line each: of the documents the hits belong to, the one whose
-    title, region and issuer share most of the question's words (hit order breaks ties)."""
+    """The asked fields of the document the question names, a line each: of the documents the hits belong to, the
+    one whose title, region and issuer share most of the question's words (hit order breaks ties)."""
     from ipqa.answer.pipeline import query_terms
 
     terms = query_terms(analysis.question)

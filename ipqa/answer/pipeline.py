@@ -15,11 +15,10 @@ import logging
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from importlib import resources
 
 from ipqa.answer import compose, constraints, gate, typos
 from ipqa.answer.analysis import analyse, question_kind
-from ipqa.answer.cues import MOMENT_MISSING, MOMENTS
+from ipqa.answer.cues import MOMENT_MISSING, MOMENTS, cue_words
 from ipqa.answer.metadata import cited_document, metadata_answer, names_a_task_document
 from ipqa.answer.spans import fold
 from ipqa.records import Answer, Filters, Hit
@@ -29,14 +28,6 @@ log = logging.getLogger(__name__)
 
 NOT_FOUND = "语料中没有找到能回答该问题的条款。"
 LIST_DEPTH = 30  # clauses a list question ("哪些地方有…") reads, for one line per document
-
-
-@lru_cache(maxsize=1)
-def cue_words() -> frozenset[str]:
-    """Words that say what kind of answer is wanted rather than what it is about (``ipqa/data/cue_words.txt``);
-    left out of the relevance test."""
-    text = (resources.files("ipqa") / "data" / "cue_words.txt").read_text(encoding="utf-8")
-    return frozenset(w for line in text.splitlines() for w in line.split("#", 1)[0].split())
 
 
 def query_terms(question: str) -> list[str]:
@@ -73,11 +64,9 @@ def unglue(terms: list[str], texts: list[str]) -> list[str]:
 def join_phrases(terms: list[str], question: str) -> list[str]:
     """Terms the segmenter cut out of one thesaurus phrase ("智慧|财产权", "代为|打理") joined back into it: the
     phrase as a whole reaches the words the corpus uses (智慧财产权 → 知识产权), its pieces do not."""
-    from ipqa.retrieval.expansion import load_thesaurus
-
     folded = fold(question).text
-    for head in sorted(load_thesaurus(), key=len, reverse=True):
-        if len(head) < 3 or head in terms or head not in folded:
+    for head in _thesaurus_phrases():
+        if head in terms or head not in folded:
             continue
         pieces = [t for t in terms if t in head]
         if len(pieces) >= 2 and "".join(pieces) == head:
@@ -85,6 +74,14 @@ def join_phrases(terms: list[str], question: str) -> list[str]:
             terms = [t for t in terms if t not in pieces]
             terms.insert(min(at, len(terms)), head)
     return terms
+
+
+@lru_cache(maxsize=1)
+def _thesaurus_phrases() -> tuple[str, ...]:
+    """The thesaurus heads of three or more characters, longest first (the thesaurus never changes)."""
+    from ipqa.retrieval.expansion import load_thesaurus
+
+    return tuple(sorted((h for h in load_thesaurus() if len(h) >= 3), key=len, reverse=True))
 
 
 def topic_words(terms: list[str], analysis) -> list[str]:
@@ -134,7 +131,7 @@ def ask(
     overrides the gate's threshold and ``probe`` receives the best topic coverage: both for calibration
     (benchmarks/calibrate_gate.py). A homophone slip ("抵压" for 抵押) is read as the word meant, and the answer's
     confidence line says so (ipqa.answer.typos)."""
-    lexical = next((r for r in getattr(index, "retrievers", {}).values() if hasattr(r, "idf")), None)
+    lexical = gate.keyword_retriever(index)
     corrected, fixes = typos.correct(lexical, question) if lexical is not None else (question, [])
     answer = _answer(index, corrected, k, filters, min_relevance, probe)
     if not fixes:

@@ -267,16 +267,6 @@ IN_DOMAIN = [
 ]
 
 
-@pytest.fixture(scope="module")
-def seed_index(tmp_path_factory):
-    from ipqa.index.searcher import Index, build_index
-    from ipqa.settings import Settings
-
-    folder = tmp_path_factory.mktemp("answer") / "index"
-    build_index([CORPUS], folder, Settings(model=""))
-    return Index.load(folder)
-
-
 def _grounded_in_index(answer, index):
     for c in answer.citations:
         cl = index.clause(c.clause_id)

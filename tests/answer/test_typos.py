@@ -8,17 +8,6 @@ from ipqa.answer import typos
 from ipqa.answer.pipeline import ask
 
 
-@pytest.fixture(scope="module")
-def seed_index(tmp_path_factory):
-    from ipqa.index.searcher import Index, build_index
-    from ipqa.settings import Settings
-    from tests.helpers.paths import CORPUS
-
-    folder = tmp_path_factory.mktemp("typos") / "index"
-    build_index([CORPUS], folder, Settings(model=""))
-    return Index.load(folder)
-
-
 def _lexical(index):
     return next(r for r in index.retrievers.values() if hasattr(r, "idf"))
 
