@@ -796,6 +796,7 @@ def test_a_clause_that_only_restates_the_title_answers_no_question(seed_index):
         ("那个文的字号是多少？", "metadata", "doc_number", ""),
         ("全区做知识产权服务的人一共多少？", "number", "", "人"),
         ("规划是以哪个单位的名义印发的？", "metadata", "issuer", ""),
+        ("这个方案是哪一年发的？", "metadata", "date_published", ""),  # 哪一年 as well as 哪年
     ],
 )
 def test_question_analysis_of_everyday_wordings(question, kind, field, unit):
