@@ -21,10 +21,11 @@ from ipqa.answer.cues import (
 )
 from ipqa.answer.measures import measure_asked
 from ipqa.answer.placenames import find_places
+from ipqa.answer.spans import UNIT_FAMILIES, figures, unit_of
 from ipqa.text import normalise
 
 # A number question that names a quantity ("多少", "几家"): no figure in the clauses means it is not given there.
-_QUANTITY = re.compile(r"多少|(?<!哪)几(?:家|个|项|件|次|倍|期|名|所|人|种|亿|万|成|位|批)")
+QUANTITY_ASKED = re.compile(r"多少|(?<!哪)几(?:家|个|项|件|次|倍|期|名|所|人|种|亿|万|成|位|批)")
 # 几 is also "a few" ("我们几家同行想抱团…，政府支不支持？"): beside another question word it asks nothing itself.
 _INDEFINITE_JI = re.compile(r"(?<!哪)几(?=[家个项件次名所人种位批])")
 _OTHER_QUESTION = re.compile(r"吗|什么|啥|哪|谁|怎么|如何|是否|有没有|能不能|可不可以|(.)不\1")
@@ -34,6 +35,12 @@ _RANGE = re.compile(r"((?:19|20)\d\d)\s*(?:年)?\s*[—\-–~～至到]+\s*((?:1
 # (which of them is a list of what a clause says) nor "哪些城市有…政策" (which documents: the list kind).
 _NAMED_KINDS = r"(县|市|城市|区|镇|街道|省|企业|公司|园区|高校|大学)"
 _NAMES_ASKED = re.compile(rf"(?:是|为)哪(?:几|些)个?家?所?{_NAMED_KINDS}|哪(?:几|些)个?家?所?{_NAMED_KINDS}是")
+# The members of a list a clause only says is kept ("培育库里现在都有哪些企业", "培育目录里都列了哪些产业"): the names in
+# it, a firm's proper name (…公司) for an enterprise
+_MEMBERS_ASKED = re.compile(
+    r"(?:目录|名单|名录|清单|库|榜单)(?:里|中|上)?面?[,，]?(?:现在|目前)?(?:都|一共|具体)?(?:列了|有|包括|收了|入选了?|是)?"
+    r"哪(?:几|些)个?家?所?(企业|公司|产业|行业|项目|产品|单位|机构|高校)"
+)
 # A year naming a document: "2021年的知识产权强省推进计划", "2018年示范城市工作计划" (no figure or clause between)
 _DOCUMENT_YEAR = re.compile(
     r"((?:19|20)\d\d)\s*年?度?的?([^\d,，。?？、]{0,10}?(?:推进计划|工作计划|行动计划|计划|规划|工作方案|方案|工作要点|要点|纲要))"
@@ -78,6 +85,19 @@ def years_in(text: str) -> set[int]:
     return years
 
 
+# A year a figure is compared with ("较2017年增长10%"), which does not say when the figure is due
+_BASE_YEAR = re.compile(r"(?:较|比|同比|相比|与|对比)$")
+
+
+def last_years(text: str) -> set[int]:
+    """The years of the last year, range or period a text names: the one governing what follows it ("“十四五”期间…，
+    到2025年年末…3300件，…3.6件": both figures are 2025's)."""
+    found = [(m.start(), {int(m.group(1))}) for m in _YEAR.finditer(text) if not _BASE_YEAR.search(text[: m.start()])]
+    found += [(m.start(), years_in(m.group())) for m in _RANGE.finditer(text)]
+    found += [(m.start(), set(range(a, b + 1))) for name, (a, b) in _PERIODS.items() for m in re.finditer(name, text)]
+    return max(found, key=lambda f: f[0])[1] if found else set()
+
+
 def find_years(question: str) -> tuple[int, ...]:
     years = [int(m.group(1)) for m in _YEAR.finditer(question)]
     for name, (a, b) in _PERIODS.items():
@@ -112,7 +132,10 @@ def _first_cue(question: str, cues) -> str:
 def names_asked(question: str) -> str:
     """The kind of thing a question asks the names of ("县" of "具体点名是哪几个县"), "" when it asks none."""
     m = _NAMES_ASKED.search(question)
-    return (m.group(1) or m.group(2)) if m else ""
+    if m:
+        return m.group(1) or m.group(2)
+    m = _MEMBERS_ASKED.search(question)
+    return ("公司" if m.group(1) == "企业" else m.group(1)) if m else ""
 
 
 def metadata_fields(question: str) -> tuple[str, ...]:
@@ -123,8 +146,18 @@ def metadata_fields(question: str) -> tuple[str, ...]:
 
 
 def unit_asked(question: str) -> str:
-    """The unit family a question asks for ("件", "元", "%", "号码", …), or ""."""
-    return _first_cue(question, UNIT_CUES)
+    """The unit family a question asks for ("件", "元", "%", "号码", …), or "". A question that names no unit but
+    states a figure of its own ("才25件，…想涨到多少") asks for the same unit."""
+    return _first_cue(question, UNIT_CUES) or stated_unit(question)
+
+
+def stated_unit(question: str) -> str:
+    """The unit family of the first figure a question states (money as 元, shares as %), or ""."""
+    for found in figures(normalise(question)):
+        unit = unit_of(found.text)
+        if unit:
+            return "元" if unit.endswith("元") else "%" if unit in UNIT_FAMILIES["%"] else unit
+    return ""
 
 
 def analyse(question: str, corpus_places: dict[str, str] | None = None) -> Analysis:
@@ -146,7 +179,7 @@ def analyse(question: str, corpus_places: dict[str, str] | None = None) -> Analy
         field=field,
         fields=fields,
         person=bool(PERSON.search(q)),
-        quantity=kind == "number" and bool(_QUANTITY.search(without_indefinite_ji(q))),
+        quantity=kind == "number" and bool(QUANTITY_ASKED.search(without_indefinite_ji(q))),
         moment=_first_cue(q, MOMENT_CUES) if kind != "metadata" else "",
         measure=measure_asked(q) if kind == "number" else "",
         names_of=names_asked(q),

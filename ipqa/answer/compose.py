@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ipqa.answer.analysis import question_kind
 from ipqa.answer.citations import unit_display
 from ipqa.answer.figure_lines import number_lines, when_lines
 from ipqa.answer.lines import (
@@ -195,3 +196,17 @@ COMPOSERS: dict[QuestionKind, Callable] = {
     "fact": fact_lines,
     "list": list_lines,
 }
+
+
+def other_parts(ctx, kind: str, relevant: list, lines: list[str]) -> list[str]:
+    """The lines a question of several parts asks for besides its main kind: "靠哪个中心？哪个部门负责？" wants the
+    clause's words on the centre as well as the unit. Each part of another kind (who / when / fact) is answered from
+    the same clauses; a line already given is not repeated. Whether the answer holds what its main kind asks for
+    (``ctx.typed``) is the main part's."""
+    kinds = dict.fromkeys(question_kind(part) for part in re.split(r"[？?]", ctx.question) if part.strip())
+    typed, extra = ctx.typed, []
+    for part_kind in kinds:
+        if part_kind != kind and part_kind in ("who", "when", "fact"):
+            extra += [line for line in COMPOSERS[part_kind](ctx, relevant) if line not in lines + extra]
+    ctx.typed = typed
+    return extra

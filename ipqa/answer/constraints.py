@@ -133,19 +133,18 @@ _NAME_HEADS = {
     "高校": "(?:大学|学院|高校)",
     "大学": "(?:大学|学院)",
     "企业": "(?:企业|公司)",
-    "公司": "(?:公司|企业)",
+    "公司": "(?:公司|集团|厂)",  # a firm by its proper name
 }
-_LINE_OPENING = re.compile(r"^《[^》]*》[^：:]{0,12}[：:]")  # the document's name an answer line opens with
 
 
 def names_given(index, lines: list[str], analysis: Analysis) -> bool:
     """Whether the answer lines name things of the kind a question asks the names of: a place other than those the
     question names (for 县, 市…), else an enumeration of two or more (甲园、乙园和丙园). The document's name that
     opens a line does not count."""
-    from ipqa.answer.compose import MARK
+    from ipqa.answer.lines import line_quote
     from ipqa.answer.placenames import find_places
 
-    texts = [_LINE_OPENING.sub("", to_simplified(MARK.sub("", line))) for line in lines]
+    texts = [to_simplified(line_quote(line)) for line in lines]
     kind = analysis.names_of
     if kind in _PLACE_KINDS:
         asked = set(analysis.places)

@@ -53,6 +53,14 @@ METADATA_CUES = (
         "addressees",
         re.compile(r"主送|(?:下发|印发|发送|送达)给?(?:了)?(?:哪些|哪几|什么|谁)|是(?:下)?发给(?:了)?(?:哪些|哪几|谁)"),
     ),
+    # the documents a document was drawn up on (its preamble: "根据《…》和《…》，制定本规划")
+    (
+        "basis",
+        re.compile(
+            r"(?:根据|依据|照着|按照|参照|对照)(?:了)?(?:哪|什么)(?:几|两|三|些)?份?的?(?:上位)?(?:文件|规划|文)"
+            r"|上位文件|制定依据|编制依据|依据的?是(?:哪|什么)"
+        ),
+    ),
     # the fields of a government information-disclosure page
     ("index_number", re.compile(r"索引号|索引编号")),
     (
@@ -108,7 +116,7 @@ KIND_CUES = (
     (
         "when",
         re.compile(
-            r"什么时候|啥时候|啥时|哪个时候|何时|什么时间|哪一年|哪年|期限|时限|多长时间|多久|几年内|日期|哪天|几月|何日|起施行"
+            r"什么时候|啥时候|啥时|哪个时候|何时|什么时间|哪一年|哪年|哪几年|期限|时限|多长时间|多久|几年内|日期|哪天|几月|何日|起施行"
             # "截至十三五末…有几家": a point in time for a count asks the count
             r"|(?:截止|截至|之前)(?!.*(?:多少|(?<!哪)几[家个项件次名所人种位批亿万]))"
             r"|几号|几点|几时"
@@ -138,7 +146,7 @@ UNIT_CUES = (
         "元",
         (
             r"多少钱|多少元|多少万|多少亿|金额|资金|经费|额度|数额|融资额|贷款额|奖补|奖励多少|补贴多少"
-            r"|多少[^,，。?？]{0,3}费(?!率)|费用"
+            r"|多少[^,，。?？]{0,3}费(?!率)|费用|\d(?:\.\d+)?个?多?亿(?![件人次个项])"
         ),
     ),
     ("%", r"百分之|比例|占比|增长率|增幅|百分比|利率|费率|税率|比率|涨幅|同比|比上一?年"),
@@ -152,6 +160,8 @@ POSTS = r"(?:局长|厅长|主任|处长|科长|书记|负责人|部长|院长|�
 PERSON = re.compile(
     rf"(?:局|厅|委|办|院|中心|政府|部门|单位|协会|学会|商会|联盟)的?(?:现任|目前的?|现在的?)?{POSTS}(?:是谁|叫什么|是哪位|姓名|名字|叫啥)"
     rf"|谁是.{{0,16}}{POSTS}"
+    # a post's holder asked by name, whatever body is said before ("管知识产权的那个处，处长叫什么名字")
+    rf"|{POSTS}的?(?:叫什么|姓名|名字|叫啥|姓什么)"
 )
 # A question for a moment finer than policy texts usually give: the hour ("几点上班", "办公时间") or the day
 # ("几号开始", "哪一天"). An answer must state one (MOMENTS), or the clauses do not say it.
@@ -159,7 +169,10 @@ MOMENT_CUES = (
     ("clock", r"几点|几时|上班时间|办公时间|营业时间|工作时间是|开放时间"),
     ("day", r"几号|哪一?天|几月几[日号]|具体日期|哪一?日"),
     # a street address ("协会的办公地点在哪儿"), which plans never give; not "窗口设在哪儿" (a place a clause names)
-    ("address", r"地址|办公地点|办公场所|门牌|具体位置|哪条路|哪条街|在哪(?:里|儿)?办公"),
+    (
+        "address",
+        r"地址|办公地点|办公场所|门牌|具体位置|哪条路|哪条街|在哪(?:里|儿)?办公|在[^，,。?？]{0,6}哪个(?:区|街道|路|楼)办公",
+    ),
     # how to apply ("怎么申请", "办理流程", "要交哪些材料"), which plans rarely say: they say what is supported
     (
         "procedure",

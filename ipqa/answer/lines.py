@@ -45,6 +45,14 @@ def term_fit(ctx, focus: list[str], text: str) -> float:
 MARK = re.compile("\x02(\\d+)\x03")
 
 
+_LINE_OPENING = re.compile(r"^《[^》]*》[^：:]{0,12}[：:]")  # the document's name an answer line opens with
+
+
+def line_quote(line: str) -> str:
+    """What an answer line quotes: without the document's name it opens with and its citation marks."""
+    return _LINE_OPENING.sub("", MARK.sub("", line))
+
+
 def refs(numbers) -> str:
     return "".join(f"\x02{n}\x03" for n in dict.fromkeys(numbers))
 

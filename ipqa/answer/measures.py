@@ -18,6 +18,8 @@ _PASSED_BEFORE = ("v", "d", "b", "uj", "ul", "r", "p", "m", "t", "l", "c")
 _NOT_A_MEASURE = frozenset(
     ("钱", "资金", "数量", "数字", "金额", "比例", "时间", "一年", "每年", "元", "件", "人", "目标", "标准", "情况")
     + ("总量", "总数", "数", "规模", "累计", "水平", "指标", "任务")
+    # which bound is asked, not what is counted ("登记额保底是多少"), and the document it is asked of ("规划期末")
+    + ("保底", "底线", "上限", "下限", "起码", "最少", "最多", "规划", "方案", "计划", "文件", "政策")
 )
 
 _PERIOD = re.compile(r"十[一二三四五六七八九]五")
@@ -41,11 +43,15 @@ def measure_asked(question: str) -> str:
             return word
         if not (tag.startswith(_COUNTER_TAGS) or word in _NOT_A_MEASURE):
             break
-    for word, tag in reversed(tagged[max(at - 6, 0) : at]):  # 利率 (大概) (是) 多少; 质押金额的累计目标是多少
+    commas = 0
+    for word, tag in reversed(tagged[max(at - 8, 0) : at]):  # 利率 (大概) (是) 多少; 质押金额的累计目标是多少
         if word.startswith(("比", "较")):
             break  # "比头一年多出多少": a difference is asked, of whatever was counted before the comparison
         if noun(word, tag):
             return word
+        if word in "，," and not commas:
+            commas += 1  # "那支志愿者队伍，打算招多少人": the thing counted was said before the comma
+            continue
         if not (tag.startswith(_PASSED_BEFORE) or word in _NOT_A_MEASURE):
             break
     return ""
@@ -68,6 +74,21 @@ def measure_bigrams(question: str, phrase: str) -> int:
         return {text[i : i + 2] for i in range(len(text) - 1) if not any(c.isdigit() for c in text[i : i + 2])}
 
     return len(grams(question) & grams(phrase))
+
+
+# What a per-unit measure is per: "每万人口", "万人" and "人均" are per head, "每十亿元GDP" per output. A figure per
+# one thing does not answer a question per another ("每十亿元GDP的高价值发明专利" is not "每万人高价值发明专利").
+_PER = (
+    ("人", re.compile(r"万个?人口?|人均|每人")),
+    ("产值", re.compile(r"(?:亿|万)元?(?:GDP|gdp|生产总值|产值)")),
+    ("企业", re.compile(r"万企|万户企业|每家企业")),
+)
+
+
+def per_units(text: str) -> set[str]:
+    """What the per-unit measures a text names are per (人, 产值, 企业)."""
+    folded = fold(text).text
+    return {name for name, pattern in _PER if pattern.search(folded)}
 
 
 # A count asked with 几 of a named thing: "几个省" (四省), "按几个体系" (三个体系), "第几次集体学习" (第二十五次).

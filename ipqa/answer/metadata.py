@@ -27,6 +27,7 @@ FIELD_LABELS = {
     "title": "标题",
     "views": "阅读数",
     "time_published": "发布时刻",
+    "basis": "制定依据",
 }
 # Header labels that introduce a field's value in a page header ("发文字号: 邹政字〔2024〕18号"); matched with the
 # line's spaces removed, since pages space keys out ("索 引 号", "标  题").
@@ -69,20 +70,25 @@ def _date_forms(iso: str) -> list[str]:
     return [iso, f"{y}年{int(m)}月{int(d)}日", f"{y}年{m}月{d}日", f"{y}.{m}.{d}", f"{y}/{m}/{d}"]
 
 
-def field_span(doc: Document, field: str, value: str) -> tuple[int, int] | None:
+def field_span(doc: Document, field: str, value: str, signed: bool = False) -> tuple[int, int] | None:
     """The span of the line in ``doc.text`` that states ``value``: a line with the field's header label first,
-    else the first line holding the value (in either script)."""
-    found = _field_match(doc, field, value)
+    else the first line holding the value (in either script); with ``signed``, a line without the label first (the
+    signature a question about the 落款 asks for)."""
+    found = _field_match(doc, field, value, signed)
     return found[:2] if found else None
 
 
-def field_as_written(doc: Document, field: str, value: str) -> str:
+def field_as_written(doc: Document, field: str, value: str, signed: bool = False) -> str:
     """The value as the document writes it ("2023年4月3日" for the ISO 2023-04-03), else the value."""
-    found = _field_match(doc, field, value)
+    found = _field_match(doc, field, value, signed)
     return found[2] if found else value
 
 
-def _field_match(doc: Document, field: str, value: str) -> tuple[int, int, str] | None:
+# A question about what the signature says ("落款写的是几月几号"): the signed line answers, not the page's header field
+SIGNED = re.compile(r"落款|署名|签署|盖章|签发")
+
+
+def _field_match(doc: Document, field: str, value: str, signed: bool = False) -> tuple[int, int, str] | None:
     patterns = [
         re.escape(to_simplified(form)) for form in (_date_forms(value) if field.startswith("date") else [value])
     ]
@@ -101,7 +107,9 @@ def _field_match(doc: Document, field: str, value: str) -> tuple[int, int, str] 
             line = simple[start:end]
             bare = re.sub(r"\s", "", line)
             labelled = any(label in bare for label in _HEADER_LABELS.get(field, ()))
-            candidates.append((not labelled, start, end, text[m.start() : m.end()]))
+            # a signature line is no "key: value" line of the page header
+            worse = bool(re.search("[:：]", bare)) if signed else not labelled
+            candidates.append((worse, start, end, text[m.start() : m.end()]))
     if not candidates:
         return None
     _, start, end, written = min(candidates)
@@ -196,9 +204,9 @@ def _from_header(doc: Document, field: str) -> str:
     return next((v.strip() for key, v in fields.items() if KEYS.get(key) == field and v.strip()), "")
 
 
-def metadata_answer(index, analysis: Analysis, result: SearchResult, notes: tuple[str, ...]) -> Answer:
-    """The asked fields of the document the question names, a line each: of the documents the hits belong to, the
-    one whose title, region and issuer share most of the question's words (hit order breaks ties)."""
+def asked_document(index, analysis: Analysis, result: SearchResult) -> Document:
+    """Of the documents the hits belong to, the one whose title, region, issuer and source share most of the
+    question's words (hit order breaks ties)."""
     from ipqa.answer.pipeline import query_terms
 
     terms = query_terms(analysis.question)
@@ -209,11 +217,37 @@ def metadata_answer(index, analysis: Analysis, result: SearchResult, notes: tupl
         # the site that carried a page names it too ("中商产业研究院贴出来的那篇")
         return overlap(terms, fold(f"{m.title} {m.short_title} {m.region} {m.issuer} {m.source_site}").text)
 
-    doc = max(docs, key=named)  # max() keeps the first of equals: the better-ranked document
+    return max(docs, key=named)  # max() keeps the first of equals: the better-ranked document
+
+
+# The sentence of a preamble that says what a document was drawn up on: "…根据《A》和《B》，制定本规划。"
+_BASIS = re.compile(r"[^。；;\n]*《[^。]*?(?:制定|编制)本(?:规划|工作方案|方案|计划|意见|办法|细则)")
+
+
+def basis_span(index, doc: Document):
+    """``(clause, start, end)`` (clause-text coordinates) of the sentence naming the documents ``doc`` was drawn up
+    on, or None."""
+    simple = _simplified_in_place(doc.text)
+    m = _BASIS.search(simple)
+    if not m:
+        return None
+    start = m.start() + len(m.group()) - len(m.group().lstrip())
+    for clause in index.clauses:
+        if clause.doc_id == doc.doc_id and clause.start <= start < clause.end:
+            return clause, start - clause.start, min(m.end(), clause.end) - clause.start
+    return None
+
+
+def metadata_answer(index, analysis: Analysis, result: SearchResult, notes: tuple[str, ...]) -> Answer:
+    """The asked fields of the document the question names, a line each: of the documents the hits belong to, the
+    one whose title, region and issuer share most of the question's words (hit order breaks ties)."""
+
+    doc = asked_document(index, analysis, result)
     name = f"《{to_simplified(display_title(doc.doc_id, doc.meta.title, doc.meta.short_title))}》"
     lines, citations, unstated, given = [], [], [], []
+    signed = bool(SIGNED.search(analysis.question))
     for asked in analysis.fields or (analysis.field,):
-        found = _field_line(doc, asked)
+        found = _field_line(doc, asked, signed)
         if found is None:
             unstated.append(FIELD_LABELS[asked])
             continue
@@ -233,7 +267,7 @@ def metadata_answer(index, analysis: Analysis, result: SearchResult, notes: tupl
     )
 
 
-def _field_line(doc: Document, asked: str) -> tuple[str, str, Citation, str] | None:
+def _field_line(doc: Document, asked: str, signed: bool = False) -> tuple[str, str, Citation, str] | None:
     """(label, value as written, citation of its header span, field given) for one asked field, or None when the
     document does not state it. A date the page does not give is answered by the other date, said so."""
     field = asked
@@ -247,7 +281,7 @@ def _field_line(doc: Document, asked: str) -> tuple[str, str, Citation, str] | N
     label = FIELD_LABELS[field]
     if field != asked:
         label = f"{label}（文件未标明{FIELD_LABELS[asked]}）"
-    span = field_span(doc, field, value) if value else None
+    span = field_span(doc, field, value, signed) if value else None
     if not value or span is None:
         return None
-    return label, to_simplified(field_as_written(doc, field, value)), header_citation(doc, *span), field
+    return label, to_simplified(field_as_written(doc, field, value, signed)), header_citation(doc, *span), field

@@ -16,10 +16,11 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from ipqa.answer import compose, constraints, gate, typos
-from ipqa.answer.analysis import analyse, question_kind
+from ipqa.answer import compose, constraints, documents, gate, typos
+from ipqa.answer.analysis import analyse
 from ipqa.answer.cues import MOMENT_MISSING, MOMENTS, cue_words
-from ipqa.answer.metadata import cited_document, metadata_answer, names_a_task_document
+from ipqa.answer.lines import line_quote
+from ipqa.answer.metadata import asked_document, basis_span, cited_document, metadata_answer, names_a_task_document
 from ipqa.answer.spans import fold
 from ipqa.records import Answer, Filters, Hit
 from ipqa.text import normalise
@@ -27,7 +28,10 @@ from ipqa.text import normalise
 log = logging.getLogger(__name__)
 
 NOT_FOUND = "语料中没有找到能回答该问题的条款。"
-LIST_DEPTH = 30  # clauses a list question ("哪些地方有…") reads, for one line per document
+LIST_DEPTH = 30
+_A_YEAR = re.compile(
+    r"(?<!\d)(?:19|20)\d\d(?!\d)"
+)  # clauses a list question ("哪些地方有…") reads, for one line per document
 
 
 def query_terms(question: str) -> list[str]:
@@ -170,7 +174,18 @@ def _answer(index, question: str, k, filters, min_relevance, probe) -> Answer:
         analysis = replace(analysis, kind=kind, field="", moment="" if kind == "who" else "day")
     cited = kind == "metadata" and cited_document(index, analysis, result)
     if cited:
-        return cited_answer(index, analysis, cited, shown, notes)
+        confidence = "把握中等：所问的是条款引用的文件，语料中没有它的全文；其发文年份和发文机关代字见文号。"
+        return quoted_answer(index, analysis, cited, shown, notes, confidence)
+    absent, mentioned = documents.missing_document(index, question, result.hits, constraints.corpus_places(index))
+    if absent and not task_document and not (mentioned and kind in ("who", "when", "metadata")):
+        # "南通市十四五知识产权发展规划里…" over the 海门区 plan: its clauses answer for another document. Who is to make
+        # a document a clause names ("研究制定《…办法》"), or its years or number, are the citing clause's to answer.
+        why = f"语料中没有《{absent}》的全文，只有提到它的条款。" if mentioned else f"语料中没有《{absent}》这份文件。"
+        return Answer(question, kind, why, hits=shown, answered=False, notes=notes, confidence=why)
+    if kind == "metadata" and analysis.field == "basis":
+        basis = basis_span(index, asked_document(index, analysis, result))
+        confidence = "把握较大：制定依据取自该文件开头说明依据的句子。"
+        return quoted_answer(index, analysis, basis, shown, notes, confidence)
     if kind == "metadata":
         return metadata_answer(index, analysis, result, notes)
     if analysis.person:
@@ -211,7 +226,7 @@ def _answer(index, question: str, k, filters, min_relevance, probe) -> Answer:
     ctx = Context(index, normalise(question), terms, unit=analysis.unit, measure=analysis.measure)
     lines = compose.COMPOSERS[kind](ctx, relevant)
     if lines:
-        lines += other_parts(ctx, kind, relevant, lines)
+        lines += compose.other_parts(ctx, kind, relevant, lines)
     if not lines and kind == "number" and (analysis.unit or analysis.quantity):
         # the figure in the unit asked may stand in a clause that passed the gate but not the relative cut
         wider = sorted(((hit, s) for hit, s in scored if s >= min_relevance), key=lambda pair: -pair[1])
@@ -225,6 +240,11 @@ def _answer(index, question: str, k, filters, min_relevance, probe) -> Answer:
         return Answer(question, kind, NOT_FOUND, hits=shown, answered=False, notes=notes, confidence=why + "。")
     if not lines and kind != "fact":  # e.g. a "number" question whose clauses hold no figure
         lines = compose.COMPOSERS["fact"](ctx, relevant)
+        if kind == "when" and not any(_A_YEAR.search(line_quote(line)) for line in lines):
+            # "计划哪一年建成" over the clause that only says to speed the building up: no date, no answer; a year
+            # in a name ("剑网 2020") is one the date finder leaves out
+            why = MOMENT_MISSING["day"]
+            return Answer(question, kind, NOT_FOUND, hits=shown, answered=False, notes=notes, confidence=why + "。")
     said = [fold(compose.MARK.sub("", line)).text for line in lines]
     if lines and analysis.moment and not any(MOMENTS[analysis.moment].search(line) for line in said):
         # "几点上班" answered by the clause that sets the office up: the hour asked for is not in it
@@ -249,39 +269,19 @@ def _answer(index, question: str, k, filters, min_relevance, probe) -> Answer:
     return Answer(question, kind, text, citations, shown, True, notes, confidence)
 
 
-def cited_answer(index, analysis, cited: tuple, shown: list[Hit], notes: tuple[str, ...]) -> Answer:
-    """The number of a document a clause cites, quoted from that clause: the year and the issuer's code are in it
-    (国发〔2017〕37号), and the corpus holds nothing else of the document."""
-    clause, start, end = cited
+def quoted_answer(index, analysis, quoted, shown: list[Hit], notes: tuple[str, ...], confidence: str) -> Answer:
+    """An answer quoting one span ``(clause, start, end)`` of a clause: the number of a document a clause cites
+    (国发〔2017〕37号: the corpus holds nothing else of that document), or the sentence a document names what it was
+    drawn up on."""
     ctx = Context(index, normalise(analysis.question), query_terms(analysis.question))
-    line = compose.quote_line(ctx, clause, start, end)
+    line = compose.quote_line(ctx, *quoted) if quoted else None
     if not line:
+        why = "相关条款中没有可引用的答案句。"
         return Answer(
-            analysis.question,
-            analysis.kind,
-            NOT_FOUND,
-            hits=shown,
-            answered=False,
-            notes=notes,
-            confidence="相关条款中没有可引用的答案句。",
+            analysis.question, analysis.kind, NOT_FOUND, hits=shown, answered=False, notes=notes, confidence=why
         )
     text, citations = renumber(line, ctx.citations)
-    confidence = "把握中等：所问的是条款引用的文件，语料中没有它的全文；其发文年份和发文机关代字见文号。"
     return Answer(analysis.question, analysis.kind, text, citations, shown, True, notes, confidence)
-
-
-def other_parts(ctx: Context, kind: str, relevant: list, lines: list[str]) -> list[str]:
-    """The lines a question of several parts asks for besides its main kind: "靠哪个中心？哪个部门负责？" wants the
-    clause's words on the centre as well as the unit. Each part of another kind (who / when / fact) is answered from
-    the same clauses; a line already given is not repeated. Whether the answer holds what its main kind asks for
-    (``ctx.typed``) is the main part's."""
-    kinds = dict.fromkeys(question_kind(part) for part in re.split(r"[？?]", ctx.question) if part.strip())
-    typed, extra = ctx.typed, []
-    for part_kind in kinds:
-        if part_kind != kind and part_kind in ("who", "when", "fact"):
-            extra += [line for line in compose.COMPOSERS[part_kind](ctx, relevant) if line not in lines + extra]
-    ctx.typed = typed
-    return extra
 
 
 def probe_all(probe: dict | None) -> bool:

@@ -20,9 +20,9 @@ from ipqa.retrieval.tokens import general_frequency
 
 MIN_WORD_FREQUENCY = 50  # the corrected word must be a common word of general Chinese (jieba's counts)
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
-# Function characters the segmenter glues to a neighbour ("搞个", "贷到", "港要", "太高"): such a token is two
-# words, not a slip
-_FUNCTION_CHARS = frozenset("个到要能先太之了的得地着过也就都还又再才很更最被把给让向在从对和与及或是有没不会想可")
+# Function characters the segmenter glues to a neighbour ("搞个", "贷到", "港要", "太高", "政策上鼓不鼓励"): such a
+# token is two words, not a slip
+_FUNCTION_CHARS = frozenset("个到要能先太之了的得地着过也就都还又再才很更最被把给让向在从对和与及或是有没不会想可上里")
 
 
 @lru_cache(maxsize=65536)

@@ -12,8 +12,9 @@ from dataclasses import replace
 
 import pytest
 
+from ipqa.answer.analysis import question_kind
 from ipqa.answer.gate import MIN_RELEVANCE
-from ipqa.answer.pipeline import NOT_FOUND, ask, question_kind
+from ipqa.answer.pipeline import NOT_FOUND, ask
 from ipqa.records import Clause, Departments, Document, Flag, Hit, Metadata, SearchResult
 from ipqa.text import to_simplified
 from tests.helpers.off_topic import OFF_TOPIC
